@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (name: string) =>
+  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources; the exports tests load the built files on purpose.
+const alias = {
+  '@plug-session/core': source('core'),
+  '@plug-session/emulator': source('emulator'),
+  '@plug-session/express': source('express'),
+  '@plug-session/fastify': source('fastify'),
+  '@plug-session/koa': source('koa'),
+};
+
+const project = (name: string, extra: Record<string, unknown> = {}) => ({
+  resolve: { alias },
+  test: {
+    name,
+    include: [`packages/${name}/test/**/*.test.ts`],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    ...extra,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('emulator'),
+      project('core'),
+      project('express'),
+      project('fastify'),
+      project('koa'),
+    ],
+  },
+});
