@@ -1,0 +1,76 @@
+import type { Transform } from 'node:stream';
+import type { PlugSessionError } from './errors.js';
+import type { ResponseFacts } from './http-types.js';
+
+/** The outcome of resolving one request. */
+export type Resolution =
+  /** HEAD, OPTIONS, or `skip` said so: nothing resolved, nothing injected. */
+  | { kind: 'skipped' }
+  /** `resolveUser` returned `null`/`undefined`. */
+  | { kind: 'anonymous' }
+  /** A session token for the user. `expiresAt` is the token's own expiry. */
+  | { kind: 'identified'; token: string; expiresAt: Date }
+  /** The user is known but no token could be had (invalid rev_info, a throwing resolver, DevRev). */
+  | { kind: 'failed'; error: PlugSessionError };
+
+/** The token a resolution puts on the request: `undefined` unless identified. */
+export function tokenOf(resolution: Resolution): string | undefined {
+  return resolution.kind === 'identified' ? resolution.token : undefined;
+}
+
+/** A stateful byte transformer: push chunks, get bytes out, flush once at the end. */
+export interface ByteInjector {
+  push(chunk: Uint8Array): Buffer;
+  flush(): Buffer;
+}
+
+/**
+ * The decision to inject into one response, made once its status and headers are known.
+ * Header changes happen when a body method is called, never before.
+ */
+export interface InjectionPlan {
+  /**
+   * For a body known at once. Returns the new body and fixes the headers (content-length,
+   * etag, last-modified, cache-control), or `undefined` when the page is left alone (it
+   * already loads plug.js), with headers untouched.
+   */
+  injectBody(body: string | Uint8Array): Buffer | undefined;
+  /** For a streamed body: fixes the headers (content-length removed) and returns the injector. */
+  startStream(): ByteInjector;
+  /** {@link startStream} as a Node `Transform`. */
+  transform(): Transform;
+}
+
+/** The token route's answer: 200 with a token or `null`, 503 with the error code. */
+export interface TokenRouteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What {@link createPlugSession} returns: the engine every adapter drives. */
+export interface PlugSession<Req> {
+  /** `true` for HEAD, OPTIONS, and whatever `skip` says. */
+  shouldSkip(method: string, req: Req): boolean;
+  /** `true` when this request is a `GET` of the token route (the path without its query). */
+  isTokenRoute(method: string, path: string): boolean;
+  /**
+   * Resolves the user and gets a token. Never throws; every failure goes to `onError` once
+   * and yields `{ kind: 'failed' }`. Does not look at `skip`.
+   */
+  resolve(req: Req): Promise<Resolution>;
+  /** The token route's response for a resolution. */
+  tokenRouteResponse(resolution: Resolution): TokenRouteResponse;
+  /**
+   * Marks a response as this engine's to inject into. The first mount to claim a response
+   * wins, so a middleware mounted twice injects once. `target` is the raw Node response.
+   */
+  claimInjection(target: object): boolean;
+  /**
+   * Decides whether to inject into a response, or `undefined` to pass it unchanged
+   * (injection off, not injectable, anonymous with `anonymous: false`, failed, skipped).
+   */
+  planInjection(req: Req, resolution: Resolution, response: ResponseFacts): InjectionPlan | undefined;
+  /** Closes the connection pool and the store. */
+  close(): Promise<void>;
+}
