@@ -11,6 +11,7 @@ const alias = {
   '@plug-session/express': source('express'),
   '@plug-session/fastify': source('fastify'),
   '@plug-session/koa': source('koa'),
+  '@plug-session/conformance': source('conformance'),
 };
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -13,6 +13,9 @@ export type Resolution =
   /** The user is known but no token could be had (invalid rev_info, a throwing resolver, DevRev). */
   | { kind: 'failed'; error: PlugSessionError };
 
+/** The resolution of a skipped request (HEAD, OPTIONS, `skip`). */
+export const SKIPPED: Resolution = Object.freeze({ kind: 'skipped' });
+
 /** The token a resolution puts on the request: `undefined` unless identified. */
 export function tokenOf(resolution: Resolution): string | undefined {
   return resolution.kind === 'identified' ? resolution.token : undefined;

@@ -1,0 +1,1 @@
+export type { AnyRequest, BodyStyle, Driver, RouteSpec, RunningApp, StartOptions } from './driver.js';
