@@ -18,7 +18,7 @@ const project = (name: string, extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
   test: {
     name,
-    include: [`packages/${name}/test/**/*.test.ts`],
+    include: [name === 'e2e' ? 'examples/test/**/*.test.ts' : `packages/${name}/test/**/*.test.ts`],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,
@@ -34,6 +34,8 @@ export default defineConfig({
       project('express'),
       project('fastify'),
       project('koa'),
+      // The browser flow: real Chromium against the example apps on the emulator.
+      project('e2e', { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false }),
     ],
   },
 });
