@@ -18,7 +18,10 @@ if (!isRoot || !hasApt) {
 }
 console.log('› installing Chromium from Debian packages (apt-get install -y chromium)');
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', 'chromium'],
+]) {
   const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (result.status !== 0) {
     console.warn(`apt-get ${args.join(' ')} failed; the browser tests will report it.`);

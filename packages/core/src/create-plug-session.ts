@@ -7,11 +7,11 @@ import { isInjectable } from './injectable.js';
 import { createInjectionPlan } from './injection-plan.js';
 import { normalizeOptions } from './options.js';
 import type { PlugSessionOptions } from './options-types.js';
-import { toPlugSessionError, sanitizedCause } from './request-errors.js';
+import { sanitizedCause, toPlugSessionError } from './request-errors.js';
 import { formatIssues, validateRevInfo } from './rev-info-schema.js';
 import { renderSnippet } from './snippet.js';
-import { tokenRouteResponse } from './token-route.js';
 import { createTokenProvider } from './token-provider.js';
+import { tokenRouteResponse } from './token-route.js';
 
 /** What an adapter may add to the engine: today, where default warnings go. */
 export interface EngineHooks<Req> {

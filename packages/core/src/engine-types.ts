@@ -73,7 +73,11 @@ export interface PlugSession<Req> {
    * Decides whether to inject into a response, or `undefined` to pass it unchanged
    * (injection off, not injectable, anonymous with `anonymous: false`, failed, skipped).
    */
-  planInjection(req: Req, resolution: Resolution, response: ResponseFacts): InjectionPlan | undefined;
+  planInjection(
+    req: Req,
+    resolution: Resolution,
+    response: ResponseFacts,
+  ): InjectionPlan | undefined;
   /** Closes the connection pool and the store. */
   close(): Promise<void>;
 }

@@ -167,7 +167,10 @@ function normalizeCache(value: unknown): CacheOptions {
 /** Validates options once, at creation; throws {@link PlugSessionOptionsError} naming the option. */
 export function normalizeOptions<Req>(options: PlugSessionOptions<Req>): NormalizedOptions<Req> {
   if (!isRecord(options)) {
-    throw new PlugSessionOptionsError('options', 'must be an object with appAccessToken and resolveUser');
+    throw new PlugSessionOptionsError(
+      'options',
+      'must be an object with appAccessToken and resolveUser',
+    );
   }
   const appAccessToken = normalizeAppAccessToken(options.appAccessToken);
   if (typeof options.resolveUser !== 'function') {
