@@ -1,1 +1,11 @@
-export const packageName = '@plug-session/emulator';
+export { startEmulator } from './server.js';
+export type {
+  Emulator,
+  EmulatorCall,
+  EmulatorFault,
+  EmulatorOptions,
+  EmulatorTokenClaims,
+  EmulatorVerification,
+  TokenRejection,
+  TokenVerification,
+} from './types.js';
