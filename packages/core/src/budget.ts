@@ -1,0 +1,58 @@
+/**
+ * One time budget for a whole operation (every attempt and every wait), on the monotonic
+ * clock. Its `signal` aborts when the budget runs out or when the outer signal aborts.
+ */
+export interface Budget {
+  readonly signal: AbortSignal;
+  /** Milliseconds left, possibly ≤ 0. */
+  remaining(): number;
+  /** The time ran out. */
+  expired(): boolean;
+  /** The outer signal aborted (the owner is closing). */
+  closed(): boolean;
+  /** Waits `ms`, or less when the signal aborts first. Never rejects. */
+  sleep(ms: number): Promise<void>;
+  /** Releases the timer and the outer listener; call it once the operation has ended. */
+  end(): void;
+}
+
+/** Starts a {@link Budget} of `ms` milliseconds, cancelled early by `outer`. */
+export function startBudget(ms: number, outer?: AbortSignal): Budget {
+  const controller = new AbortController();
+  const deadline = performance.now() + ms;
+  let why: 'timeout' | 'closed' | undefined;
+  const stop = (reason: 'timeout' | 'closed', cause: unknown) => {
+    why ??= reason;
+    controller.abort(cause);
+  };
+  const timer = setTimeout(() => stop('timeout', new Error('the time budget ran out')), ms);
+  timer.unref();
+  // A listener removed in end() rather than AbortSignal.any(): on Node 20 the latter keeps
+  // every derived signal of a long-lived outer signal alive (nodejs/node#48951).
+  const onOuter = () => stop('closed', new Error('cancelled'));
+  if (outer?.aborted) onOuter();
+  else outer?.addEventListener('abort', onOuter, { once: true });
+
+  return {
+    signal: controller.signal,
+    remaining: () => deadline - performance.now(),
+    expired: () => why === 'timeout' || performance.now() >= deadline,
+    closed: () => why === 'closed',
+    sleep: (wait) =>
+      new Promise<void>((resolve) => {
+        if (controller.signal.aborted) return resolve();
+        const done = () => {
+          clearTimeout(sleeping);
+          controller.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const sleeping = setTimeout(done, wait);
+        sleeping.unref();
+        controller.signal.addEventListener('abort', done, { once: true });
+      }),
+    end: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
