@@ -18,7 +18,6 @@ const failure = (promise: Promise<unknown>) =>
     () => expect.unreachable('the mint should have failed'),
     (error: PlugSessionError) => error,
   );
-const tokenBody = (status: number) => json(status, () => ({ access_token: freshJwt() }));
 
 beforeEach(async () => {
   devrev = await startFakeDevRev();
