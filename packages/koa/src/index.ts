@@ -1,1 +1,2 @@
-export const packageName = '@plug-session/koa';
+export type { PlugSessionState } from './augment.js';
+export { type PlugSessionKoaOptions, plugSession } from './plug-session.js';
