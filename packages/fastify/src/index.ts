@@ -1,1 +1,8 @@
-export const packageName = '@plug-session/fastify';
+export type {
+  InjectScriptOptions,
+  PlugSessionError,
+  PlugSessionErrorCode,
+  RevInfo,
+} from '@plug-session/core';
+export { plugSession, plugSession as default } from './plugin.js';
+export type { PlugSessionFastifyOptions, PlugSessionHook } from './types.js';

@@ -1,0 +1,4 @@
+import { runConformanceSuite } from '@plug-session/conformance';
+import { fastifyDriver } from './driver.js';
+
+runConformanceSuite(fastifyDriver);
