@@ -1,0 +1,107 @@
+import { helpFor, PlugSessionError } from './errors.js';
+import type { CachedToken, TokenStore } from './token-store.js';
+import { sanitizedCause } from './upstream-errors.js';
+
+/** A {@link TokenStore} whose calls never throw, never hang, and always return promises. */
+export interface GuardedStore {
+  get(key: string): Promise<CachedToken | undefined>;
+  set(key: string, value: CachedToken, ttlMs: number): Promise<void>;
+  readonly canLock: boolean;
+  /** `true`: locked; `false`: another instance holds it; `undefined`: the store failed. */
+  lock(key: string, ttlMs: number): Promise<boolean | undefined>;
+  unlock(key: string): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface GuardOptions {
+  /** The longest a store call may take before it counts as failed. */
+  callTimeoutMs: number;
+  /** Used while the store fails: reads when a read failed, writes when a write failed. */
+  fallback?: TokenStore;
+  /** Told of every failure, as a `STORE_FAILED` error. */
+  onError?: (error: PlugSessionError) => void;
+  /** Redacted from every error (the AAT). */
+  secret: string;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false };
+
+/**
+ * Wraps a user's store so that a broken or slow shared cache (Redis down, a hung socket)
+ * degrades to minting, or to the in-memory fallback, and never fails a request. `init()` is
+ * started at once; every call waits for it within its own time limit.
+ */
+export function guardStore(store: TokenStore, options: GuardOptions): GuardedStore {
+  const { callTimeoutMs, fallback, onError, secret } = options;
+  const report = (operation: string, error: unknown) => {
+    if (!onError) return;
+    const cause = sanitizedCause(error, secret);
+    const message = `the token store's ${operation}() failed (${cause.message}); ${helpFor('STORE_FAILED')}`;
+    try {
+      onError(new PlugSessionError('STORE_FAILED', message, { cause }));
+    } catch {
+      // A throwing reporter must not turn a store failure into a failed request.
+    }
+  };
+  const ready = Promise.resolve()
+    .then(() => store.init?.())
+    .catch((error: unknown) => report('init', error));
+
+  async function call<T>(
+    operation: string,
+    run: () => T | Promise<T>,
+    limit = callTimeoutMs,
+  ): Promise<Outcome<T>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+      timer.unref();
+    });
+    const work = ready.then(run);
+    work.catch(() => undefined); // a late rejection after the timeout is not unhandled
+    try {
+      return { ok: true, value: await Promise.race([work, timeout]) };
+    } catch (error) {
+      report(operation, error);
+      return { ok: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async get(key) {
+      const got = await call('get', () => store.get(key));
+      const value = got.ok ? got.value : await fallback?.get(key);
+      return isCachedToken(value) ? value : undefined;
+    },
+    async set(key, value, ttlMs) {
+      const done = await call('set', () => store.set(key, value, ttlMs));
+      if (!done.ok) await fallback?.set(key, value, ttlMs);
+    },
+    canLock: typeof store.lock === 'function',
+    async lock(key, ttlMs) {
+      const got = await call('lock', () => store.lock?.(key, ttlMs));
+      return got.ok ? got.value === true : undefined;
+    },
+    async unlock(key) {
+      await call('unlock', () => store.unlock?.(key));
+    },
+    async shutdown() {
+      // Closing may flush a connection: allow it longer than a lookup, but not forever.
+      await call('shutdown', () => store.shutdown?.(), 2000);
+      await fallback?.shutdown?.();
+    },
+  };
+}
+
+/** A shared store may hand back anything (a stale format, a corrupt entry): check it. */
+function isCachedToken(value: unknown): value is CachedToken {
+  if (typeof value !== 'object' || value === null) return false;
+  const { token, expiresAt, usableUntil, refreshAt } = value as Record<string, unknown>;
+  return (
+    typeof token === 'string' &&
+    token !== '' &&
+    [expiresAt, usableUntil, refreshAt].every((t) => typeof t === 'number' && Number.isFinite(t))
+  );
+}

@@ -1,0 +1,134 @@
+import { publishCache } from './diagnostics.js';
+import { helpFor, PlugSessionError } from './errors.js';
+import type { GuardedStore } from './guarded-store.js';
+import type { CachedToken } from './token-store.js';
+
+/** Options of {@link createTokenCache}. */
+export interface TokenCacheOptions {
+  /** Where tokens are kept; `undefined` when caching is off. */
+  store: GuardedStore | undefined;
+  /** Mints one token within `budgetMs`; rejects with a {@link PlugSessionError}. */
+  mint(revInfo: object, budgetMs: number): Promise<CachedToken>;
+  /** The wall clock that tokens' times are in (epoch ms). */
+  now: () => number;
+  /** The budget of one {@link TokenCache.get}, in milliseconds. */
+  timeoutMs: number;
+  /** How long to wait for another instance that holds the store's lock. @default 1000 */
+  lockWaitMs?: number;
+}
+
+export interface TokenCache {
+  /** The token for `key`: cached, shared with a call in flight, or freshly minted. */
+  get(key: string, revInfo: object): Promise<CachedToken>;
+}
+
+const POLL_MS = 25;
+// Over the deadline, the mint's own (more precise) TIMEOUT should win the race.
+const DEADLINE_GRACE_MS = 25;
+
+/**
+ * Coalescing, refresh-ahead token lookups over a store (after isaacs/node-lru-cache's
+ * `fetchMethod`). One mint per key at a time, shared by every caller, which none can
+ * cancel: a caller that goes away leaves the others their token. From `refreshAt` the
+ * cached token is served at once while one background mint replaces it; if that fails,
+ * the still-usable token keeps being served. Failures are never cached.
+ */
+export function createTokenCache(options: TokenCacheOptions): TokenCache {
+  const { store, mint, now, timeoutMs, lockWaitMs = 1000 } = options;
+  const inflight = new Map<string, Promise<CachedToken>>();
+
+  function start(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
+    const forget = () => {
+      if (inflight.get(key) === fetching) inflight.delete(key);
+    };
+    let saved: Promise<void> | undefined;
+    const fetching = (async () => {
+      const locked = await acquire(key, deadline);
+      try {
+        if (typeof locked === 'object') return locked;
+        const budget = deadline - performance.now();
+        if (budget < 1) throw outOfTime();
+        const token = await mint(revInfo, budget);
+        saved = save(key, token);
+        return token;
+      } finally {
+        // A failure is forgotten at once, so the next lookup tries again; a token stays in
+        // flight until the store has it, so that nobody mints it twice meanwhile.
+        if (saved) void saved.finally(forget);
+        else forget();
+        if (locked === true) void (saved ?? Promise.resolve()).finally(() => store?.unlock(key));
+      }
+    })();
+    inflight.set(key, fetching);
+    return fetching;
+  }
+
+  function save(key: string, token: CachedToken): Promise<void> | undefined {
+    const ttlMs = token.usableUntil - now();
+    return store && ttlMs > 0 ? store.set(key, token, ttlMs) : undefined;
+  }
+
+  /** `true`: this instance holds the lock; a token: another instance minted it meanwhile. */
+  async function acquire(key: string, deadline: number): Promise<boolean | CachedToken> {
+    if (!store?.canLock) return false;
+    const got = await store.lock(key, timeoutMs);
+    if (got !== false) return got === true;
+    const until = performance.now() + Math.min(lockWaitMs, (deadline - performance.now()) / 2);
+    while (performance.now() + POLL_MS <= until) {
+      await sleep(POLL_MS);
+      const found = await store.get(key);
+      if (found && now() < found.usableUntil) return found;
+    }
+    return false;
+  }
+
+  function refresh(key: string, revInfo: object): void {
+    publishCache({ event: 'refresh' });
+    start(key, revInfo, performance.now() + timeoutMs).catch((error: unknown) => {
+      const code = error instanceof PlugSessionError ? error.code : undefined;
+      publishCache(code === undefined ? { event: 'stale' } : { event: 'stale', code });
+    });
+  }
+
+  async function lookup(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
+    const cached = store ? await store.get(key) : undefined;
+    const t = now();
+    if (cached && t < cached.usableUntil) {
+      publishCache({ event: 'hit' });
+      if (t >= cached.refreshAt && !inflight.has(key)) refresh(key, revInfo);
+      return cached;
+    }
+    publishCache({ event: 'miss' });
+    const shared = inflight.get(key);
+    if (shared) {
+      publishCache({ event: 'coalesced' });
+      return shared;
+    }
+    return start(key, revInfo, deadline);
+  }
+
+  return {
+    get(key, revInfo) {
+      const deadline = performance.now() + timeoutMs;
+      return withDeadline(lookup(key, revInfo, deadline), deadline + DEADLINE_GRACE_MS);
+    },
+  };
+}
+
+/** Settles like `work`, or rejects with TIMEOUT at `deadline` (monotonic ms), whichever first. */
+function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(outOfTime()), Math.max(0, deadline - performance.now()));
+    timer.unref();
+    work.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+function outOfTime(): PlugSessionError {
+  const what = 'no session token could be had within timeoutMs (a slow token store or DevRev)';
+  return new PlugSessionError('TIMEOUT', `${what}; ${helpFor('TIMEOUT')}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,99 @@
+import { cacheKey, cacheScope } from './cache-key.js';
+import type { PlugSessionError } from './errors.js';
+import { type GuardedStore, guardStore } from './guarded-store.js';
+import { createMemoryStore } from './memory-store.js';
+import type { CacheOptions } from './options-types.js';
+import type { RevInfo } from './rev-info-schema.js';
+import { createTokenCache } from './token-cache.js';
+import { createTokenClient } from './token-client.js';
+import type { CachedToken } from './token-store.js';
+import { createUpstreamGate, type UpstreamGateOptions } from './upstream-gate.js';
+
+/** Options of {@link createTokenProvider}; the engine passes its validated options. */
+export interface TokenProviderOptions {
+  /** The full URL of the token endpoint. */
+  endpoint: URL;
+  /** The AAT, already trimmed; sent only as the `authorization` header. */
+  appAccessToken: string;
+  /** The whole budget of one {@link TokenProvider.getToken}, in milliseconds. */
+  timeoutMs: number;
+  /** `false`: no cache, every lookup mints; else an in-memory LRU of `max` or `store`. */
+  cache: CacheOptions;
+  /** The wall clock (epoch ms) that times tokens, for tests. @default Date.now */
+  now?: () => number;
+  /** The circuit breaker and pauses in front of DevRev (`now` is taken from above). */
+  breaker?: Omit<UpstreamGateOptions, 'now'>;
+  /** Told when a user's `cache.store` fails (`STORE_FAILED`); the lookup goes on. */
+  onStoreError?: (error: PlugSessionError) => void;
+  /** How long to wait for another instance minting the same token (`store.lock`). @default 1000 */
+  lockWaitMs?: number;
+}
+
+/** Session tokens for validated rev_infos: cached, coalesced, refreshed ahead, protected. */
+export interface TokenProvider {
+  /** The token for `revInfo`; rejects with a {@link PlugSessionError}. Never takes much longer than `timeoutMs`. */
+  getToken(revInfo: RevInfo): Promise<CachedToken>;
+  /** Cancels calls in flight, closes the connection pool and shuts the store down. */
+  close(): Promise<void>;
+}
+
+const STORE_CALL_MS = 100;
+
+/**
+ * The token facade of the engine: rev_info → cache key → cache (store, coalescing,
+ * refresh-ahead) → upstream gate (breaker, pauses) → token client (HTTP, retries).
+ *
+ * @example
+ * const provider = createTokenProvider({ endpoint, appAccessToken, timeoutMs: 2000, cache: {} });
+ * const { token, expiresAt } = await provider.getToken({ user_ref: 'u1' });
+ */
+export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
+  const { endpoint, appAccessToken, timeoutMs, cache, now = Date.now } = options;
+  const scope = cacheScope(endpoint, appAccessToken);
+  const client = createTokenClient({ endpoint, appAccessToken, timeoutMs, now });
+  const gate = createUpstreamGate({ ...options.breaker, now });
+  const closing = new AbortController();
+  const store = storeFor(cache, options, Math.max(1, Math.min(STORE_CALL_MS, timeoutMs / 4)));
+
+  const tokens = createTokenCache({
+    store,
+    now,
+    timeoutMs,
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    async mint(revInfo, budgetMs) {
+      const permit = gate.admit();
+      try {
+        const token = await client.mint(revInfo, closing.signal, budgetMs);
+        gate.settle(permit);
+        return token;
+      } catch (error) {
+        gate.settle(permit, error);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    getToken: (revInfo) => tokens.get(cacheKey(revInfo, scope), revInfo),
+    async close() {
+      closing.abort();
+      await Promise.allSettled([client.close(), store?.shutdown()]);
+    },
+  };
+}
+
+function storeFor(
+  cache: CacheOptions,
+  options: TokenProviderOptions,
+  callTimeoutMs: number,
+): GuardedStore | undefined {
+  if (cache === false) return undefined;
+  const memory = createMemoryStore(cache.max === undefined ? {} : { max: cache.max });
+  const { onStoreError: onError, appAccessToken: secret } = options;
+  return guardStore(cache.store ?? memory, {
+    callTimeoutMs,
+    secret,
+    ...(cache.store ? { fallback: memory } : {}),
+    ...(onError ? { onError } : {}),
+  });
+}
