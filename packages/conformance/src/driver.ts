@@ -11,7 +11,11 @@ export type BodyStyle =
   /** a Node Readable stream of the chunks (`stream.pipe(res)`, `reply.send(stream)`, `ctx.body = stream`) */
   | 'stream';
 
-/** One route of a test app, described framework-neutrally. */
+/**
+ * One route of a test app, described framework-neutrally. A `GET` route also answers `HEAD`
+ * (as every framework does by default). The body sent is exactly the concatenation of
+ * `chunks` (the `string` style decodes it as UTF-8 first): the suite compares bytes.
+ */
 export interface RouteSpec {
   method?: 'GET' | 'POST';
   path: string;
@@ -43,6 +47,16 @@ export interface StartOptions {
    * request to this value (the adapter must overwrite it, never trust or echo it).
    */
   forgedToken?: string;
+  /**
+   * Where the framework's own logger must write, one call per line, while this app runs.
+   * The suite spies on `console.*`, `process.stdout.write` and `process.stderr.write`
+   * itself; a framework that logs elsewhere (Fastify's pino writes to file descriptor 1
+   * directly) must be given a logger that hands its lines here, e.g.
+   * `Fastify({ logger: { level: 'info', stream: { write: app.log } } })`, or the suite
+   * cannot see the default `onError` warnings nor check that they hold no secret.
+   * Drivers for frameworks that log only through `console` may ignore it.
+   */
+  log?: (line: string) => void;
 }
 
 export interface RunningApp {
