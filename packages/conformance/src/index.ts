@@ -1,1 +1,9 @@
-export type { AnyRequest, BodyStyle, Driver, RouteSpec, RunningApp, StartOptions } from './driver.js';
+export type {
+  AnyRequest,
+  BodyStyle,
+  Driver,
+  RouteSpec,
+  RunningApp,
+  StartOptions,
+} from './driver.js';
+export { runConformanceSuite } from './suite.js';
