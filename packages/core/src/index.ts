@@ -23,6 +23,12 @@ export type { HeaderAccess, HeaderValue, ResponseFacts } from './http-types.js';
 export { isInjectable } from './injectable.js';
 export { createMemoryStore } from './memory-store.js';
 export {
+  type HandleNodeRequestOptions,
+  handleNodeRequest,
+  type NodeRequestOutcome,
+} from './node-handler.js';
+export { interceptResponse, nodeHeaders } from './node-response.js';
+export {
   DEFAULT_ENDPOINT,
   DEFAULT_SCRIPT_SRC,
   DEFAULT_TIMEOUT_MS,
