@@ -13,8 +13,9 @@ export async function route(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  // Only the path matters; the base is a placeholder for URL parsing.
-  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+  // Only the path matters. Not parsed with URL: a request target such as `//x` would
+  // become a host name there, or throw.
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
   const method = req.method ?? 'GET';
 
   if ((TOKEN_PATHS as readonly string[]).includes(path)) {

@@ -60,6 +60,26 @@ describe('start and close', () => {
     }
   });
 
+  it('answers odd request targets with 404 JSON', async () => {
+    const emu = await startEmulator();
+    try {
+      const { request } = await import('node:http');
+      for (const path of ['//', '//evil.example/internal/auth-tokens.create', '*']) {
+        const status = await new Promise<number | undefined>((resolve, reject) => {
+          const req = request(`${emu.url}/`, { method: 'POST', path }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+        expect(status).toBe(404);
+      }
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('survives garbage on the wire', async () => {
     const emu = await startEmulator();
     try {
