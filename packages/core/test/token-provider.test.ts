@@ -131,4 +131,23 @@ describe('the token provider', () => {
     await expect(shared).resolves.toHaveProperty('token');
     expect(h.emu.calls[0]?.status).toBe(201);
   });
+
+  it('rejects with TIMEOUT within its budget when DevRev hangs', async () => {
+    h = await startHarness({ timeoutMs: 300 });
+    h.emu.setFault({ type: 'hang' });
+    const started = performance.now();
+    await expect(h.provider.getToken(user('u1'))).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(performance.now() - started).toBeLessThan(300 + 1000);
+  });
+
+  it('cancels calls in flight when closed', async () => {
+    h = await startHarness({ timeoutMs: 10_000 });
+    h.emu.setFault({ type: 'hang' });
+    const outcome = expect(h.provider.getToken(user('u1'))).rejects.toMatchObject({
+      code: 'NETWORK',
+    });
+    await vi.waitFor(() => expect(h.emu.callCount).toBe(1));
+    await h.provider.close();
+    await outcome;
+  });
 });
