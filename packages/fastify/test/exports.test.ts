@@ -29,7 +29,12 @@ describe('package exports', () => {
     const required = createRequire(import.meta.url)(dist('index.cjs')) as Record<string, unknown>;
     expect(typeof required.plugSession).toBe('function');
     expect(required.default).toBe(required.plugSession);
-    expect(Object.keys(required).sort()).toMatchInlineSnapshot();
+    expect(Object.keys(required).sort()).toMatchInlineSnapshot(`
+      [
+        "default",
+        "plugSession",
+      ]
+    `);
   });
 
   it('gives ESM a named plugSession and a default', async () => {
@@ -39,7 +44,12 @@ describe('package exports', () => {
     >;
     expect(typeof imported.plugSession).toBe('function');
     expect(imported.default).toBe(imported.plugSession);
-    expect(Object.keys(imported).sort()).toMatchInlineSnapshot();
+    expect(Object.keys(imported).sort()).toMatchInlineSnapshot(`
+      [
+        "default",
+        "plugSession",
+      ]
+    `);
   });
 
   it('ships the FastifyRequest augmentation in both declaration files', async () => {
