@@ -38,7 +38,8 @@ export function injectionSuite(driver: Driver): void {
         for (const [index, route] of routes.entries()) {
           const reply = await app.send(route.path, { user: 'alice' });
           expect(reply.status, route.path).toBe(200);
-          const snippet = expectInjectedOnce(reply.body, bytes(pages[index]!), h.emu.scriptSrc);
+          const original = bytes(pages[index]!);
+          const snippet = expectInjectedOnce(reply.body, original, h.emu.scriptSrc, route.path);
           expect(h.emu.verifyToken(String(snippet.arg.session_token))).toMatchObject({
             claims: { sub: 'alice' },
           });

@@ -92,8 +92,8 @@ export function upstreamSuite(driver: Driver): void {
       it(`${n}: resolves nobody and calls DevRev for nothing on ${method}`, async () => {
         const app = await h.start([echoRoute()]);
         const reply = await app.send('/echo', { method, user: 'alice' });
-        if (method === 'HEAD') expect(reply.status).toBe(200);
-        expect(reply.text).toBe('');
+        // Frameworks answer OPTIONS themselves, each its own way; only HEAD's answer is fixed.
+        if (method === 'HEAD') expect([reply.status, reply.text]).toEqual([200, '']);
         expect(h.resolved).toEqual([]);
         expect(h.emu.callCount).toBe(0);
       });

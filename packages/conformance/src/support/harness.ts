@@ -88,7 +88,11 @@ export function useHarness(driver: Driver, emulatorOptions: EmulatorOptions = {}
     async start(routes, options = harness.options(), more = {}) {
       const app = await driver.start({ options, routes, ...more });
       running.push(app);
-      return { ...app, send: (path, init) => send(app.url, path, init) };
+      return {
+        url: app.url,
+        close: () => app.close(),
+        send: (path, init) => send(app.url, path, init),
+      };
     },
   };
   return harness;

@@ -89,13 +89,15 @@ export function expectInjectedOnce(
   body: Buffer,
   original: Buffer,
   scriptSrc: string,
+  where = 'the page',
 ): FoundSnippet {
   const text = body.toString('latin1');
-  expect(text.split(scriptSrc).length - 1, 'plug.js is loaded exactly once').toBe(1);
+  expect(text.split(scriptSrc).length - 1, `${where} loads plug.js exactly once`).toBe(1);
   const snippet = findSnippet(body, scriptSrc)!;
   const without = Buffer.concat([body.subarray(0, snippet.start), body.subarray(snippet.end)]);
-  expectSameBytes(without, original, 'the page around the snippet');
-  expect(snippet.start, 'the snippet sits at the insertion point').toBe(insertionPoint(original));
+  expectSameBytes(without, original, `${where} around the snippet`);
+  const point = insertionPoint(original);
+  expect(snippet.start, `${where}: the snippet goes at byte ${point}`).toBe(point);
   return snippet;
 }
 
