@@ -66,3 +66,17 @@ export function failureLines(error: PlugSessionError): string[] {
   if (hint) lines.push(`  also: ${hint}`);
   return lines;
 }
+
+/**
+ * plug-session times a token by its lifetime (`exp − iat`) from when it arrived, not by `exp`
+ * against the local clock. When the two differ noticeably, the clocks do: say so.
+ */
+export function skewNote(claims: Record<string, unknown> | undefined, expiresAt: Date): string[] {
+  const exp = claims?.exp;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return [];
+  const skewSeconds = Math.round((expiresAt.getTime() - exp * 1000) / 1000);
+  if (Math.abs(skewSeconds) < 5) return [];
+  return [
+    `  (its exp claim says ${new Date(exp * 1000).toISOString()}: DevRev's clock and this one differ by about ${Math.abs(skewSeconds)} s, and plug-session counts the lifetime from when the token arrived)`,
+  ];
+}

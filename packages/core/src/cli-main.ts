@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { HELP, type MintCommand, parseCli } from './cli-args.js';
-import { decodeJwtClaims, failureLines, issueLines, relativeTime } from './cli-format.js';
+import { decodeJwtClaims, failureLines, issueLines, relativeTime, skewNote } from './cli-format.js';
 import { createPlugSession } from './create-plug-session.js';
 import { DEFAULT_ENDPOINT, PlugSessionOptionsError } from './options.js';
 import { validateRevInfo } from './rev-info-schema.js';
@@ -132,7 +132,13 @@ async function mint(command: MintCommand, io: CliIo): Promise<number> {
     // The failure is read from the resolution below; nothing to log twice.
     onError: () => {},
   });
-  const resolution = await engine.resolve(undefined).finally(() => engine.close());
+  // core's retry timers are unref()'d so that they never hold a server open; here they are
+  // all there is, and Node would exit mid-backoff with status 0. Hold the process until done.
+  const keepAlive = setInterval(() => {}, 60_000);
+  const resolution = await engine.resolve(undefined).finally(() => {
+    clearInterval(keepAlive);
+    return engine.close();
+  });
 
   if (resolution.kind === 'failed') {
     const { error } = resolution;
@@ -163,6 +169,7 @@ async function mint(command: MintCommand, io: CliIo): Promise<number> {
     `Minted a session token for ${revInfo.user_ref}${refs.length > 0 ? ` (${refs.join(', ')})` : ''}`,
     `  endpoint    ${endpoint}`,
     `  expires at  ${expiresAt.toISOString()} (${relativeTime(expiresAt, now)})`,
+    ...skewNote(claims, expiresAt),
     '  claims',
     claims
       ? JSON.stringify(claims, null, 2).replace(/^/gm, '    ')
