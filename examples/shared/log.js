@@ -12,7 +12,7 @@ export const consoleLog = {
 
 /**
  * An `onError` for plug-session that says why a visitor got no session token: the error's
- * code, its message (which already says what to do) and, for an invalid rev_info, each
+ * code and its message (which already says what to do); for an invalid rev_info, each
  * problem on its own line. plug-session never puts the AAT in an error, so this is safe.
  *
  * @param {Log} log
@@ -20,10 +20,16 @@ export const consoleLog = {
  */
 export function plugErrorReporter(log) {
   return (error, where) => {
-    const lines = [`[plug-session] ${error.code} on ${where}: ${error.message}`];
-    for (const issue of error.issues ?? []) {
-      lines.push(`  - ${issue.path || 'rev_info'}: ${issue.message}`);
+    const issues = error.issues ?? [];
+    if (issues.length === 0) {
+      log.error(`[plug-session] ${error.code} on ${where}: ${error.message}`);
+      return;
     }
+    // The message lists the problems on one line; one per line reads better in a log.
+    const lines = [
+      `[plug-session] ${error.code} on ${where}: the rev_info has ${issues.length} problem(s), so no call was made to DevRev:`,
+      ...issues.map((issue) => `  - ${issue.path || 'rev_info'}: ${issue.message}`),
+    ];
     log.error(lines.join('\n'));
   };
 }
