@@ -48,7 +48,9 @@ export const fastifyDriver: Driver = {
     // Pino writes to file descriptor 1 directly; the suite reads our lines through `log`.
     const app = log ? Fastify({ logger: { level: 'info', stream: { write: log } } }) : Fastify();
     // Test apps take any request body (forms included) and ignore it, as a page route would.
-    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
     if (forgedToken !== undefined) {
       app.addHook('onRequest', async (request) => {
         request.plugSessionToken = forgedToken;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,22 +8,28 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (file: string) => `${root}dist/${file}`;
 
+const BUILT = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'];
+
 // The built files, not the sources: what `require` and `import` of the package really load.
 function isStale(): boolean {
-  if (!existsSync(dist('index.js')) || !existsSync(dist('index.cjs'))) return true;
-  const built = statSync(dist('index.js')).mtimeMs;
+  if (!BUILT.every((file) => existsSync(dist(file)))) return true;
+  const built = Math.min(...BUILT.map((file) => statSync(dist(file)).mtimeMs));
   return readdirSync(`${root}src`).some((file) => statSync(`${root}src/${file}`).mtimeMs > built);
 }
 
 beforeAll(() => {
-  if (isStale()) {
+  if (!isStale()) return;
+  try {
     execFileSync(
       'pnpm',
       ['--filter', '@plug-session/core', '--filter', '@plug-session/fastify', 'build'],
-      { cwd: root, stdio: 'ignore' },
+      { cwd: root, stdio: 'pipe', encoding: 'utf8' },
     );
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the build failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`);
   }
-}, 120_000);
+}, 300_000);
 
 describe('package exports', () => {
   it('gives CommonJS .plugSession and .default', () => {
@@ -53,7 +60,6 @@ describe('package exports', () => {
   });
 
   it('ships the FastifyRequest augmentation in both declaration files', async () => {
-    const { readFile } = await import('node:fs/promises');
     for (const file of ['index.d.ts', 'index.d.cts']) {
       const text = await readFile(dist(file), 'utf8');
       expect(text).toMatch(/declare module 'fastify'/);

@@ -80,8 +80,9 @@ async function get(base: string, path: string, headers: Record<string, string> =
 function send(
   base: string,
   path: string,
-  method: 'GET' | 'HEAD',
+  method: 'GET' | 'HEAD' | 'POST',
   headers: Record<string, string> = {},
+  body?: string,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(new URL(path, base), { method, headers }, (response) => {
@@ -102,7 +103,7 @@ function send(
       });
     });
     outgoing.on('error', reject);
-    outgoing.end();
+    outgoing.end(body);
   });
 }
 
@@ -193,6 +194,32 @@ describe('the hook option', () => {
     expect(seenInPreParsing).toBe(token);
   });
 
+  it.each(['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const)(
+    'attaches the token before the handler with hook %s, a POST body still parsed',
+    async (hook) => {
+      const instance = app();
+      await instance.register(plugSession, options({ hook }));
+      instance.post('/', async (request) => ({
+        token: request.plugSessionToken ?? null,
+        body: request.body,
+      }));
+      const base = await listen(instance);
+      const answer = await send(
+        base,
+        '/',
+        'POST',
+        {
+          'x-user': 'alice',
+          'content-type': 'application/json',
+        },
+        '{"a":1}',
+      );
+      const { token, body } = JSON.parse(answer.text) as { token: string; body: unknown };
+      expect(emu.verifyToken(token).valid).toBe(true);
+      expect(body).toEqual({ a: 1 });
+    },
+  );
+
   it('resolves in preHandler by default, so earlier hooks do not see a token yet', async () => {
     const instance = app();
     await instance.register(plugSession, options());
@@ -252,6 +279,28 @@ describe('the hook option', () => {
     const { token } = JSON.parse((await get(base, '/')).text) as { token: string };
     const check = emu.verifyToken(token);
     expect(check.valid && check.claims.sub).toBe('erin');
+  });
+});
+
+describe('registered twice', () => {
+  it("in one context, injects once with the first registration's options and one token route", async () => {
+    const instance = app();
+    await instance.register(plugSession, inject({ tokenRoute: '/plug/session' }));
+    await instance.register(
+      plugSession,
+      options({
+        appId: 'second-app',
+        tokenRoute: '/plug/session',
+        injectScript: { scriptSrc: emu.scriptSrc },
+      }),
+    );
+    instance.get('/page', async (_request, reply) => reply.type('text/html').send(PAGE));
+    const base = await listen(instance);
+    const answer = await get(base, '/page', { 'x-user': 'sam' });
+    expectInjected(answer.text);
+    expect(answer.text).toContain(APP_ID);
+    expect(answer.text).not.toContain('second-app');
+    expect((await get(base, '/plug/session', { 'x-user': 'sam' })).status).toBe(200);
   });
 });
 
