@@ -1,0 +1,109 @@
+/**
+ * A closing tag found case-insensitively in bytes. `Buffer.indexOf` is case-sensitive and fast
+ * only when the needle's first byte is rare (it runs memchr on that byte), so each tag is found
+ * through its last letter and the `>` after it (`y>`/`Y>` for `</body>`), then its first five
+ * bytes are compared case-insensitively.
+ */
+export interface TagNeedle {
+  /** The tag, lowercase. */
+  readonly text: string;
+  readonly anchors: readonly Buffer[];
+}
+
+const tag = (text: string): TagNeedle => {
+  const letter = text.at(-2)!;
+  return { text, anchors: [Buffer.from(`${letter}>`), Buffer.from(`${letter.toUpperCase()}>`)] };
+};
+
+export const BODY_TAG = tag('</body>');
+export const HTML_TAG = tag('</html>');
+/** Both tags are 7 bytes long. */
+export const TAG_LENGTH = 7;
+
+/** Whether `buf[start…start+length)` equals the start of `text`, ASCII letters in any case. */
+function matchesAt(buf: Uint8Array, start: number, text: string, length: number): boolean {
+  if (start < 0 || start + length > buf.length) return false;
+  for (let i = 0; i < length; i++) {
+    const want = text.charCodeAt(i);
+    const got = buf[start + i]!;
+    if (got !== want && !(want >= 0x61 && want <= 0x7a && got === want - 0x20)) return false;
+  }
+  return true;
+}
+
+/** Where the last `needle` (any letter case) starts at or after `from`, or -1. */
+export function lastTag(buf: Buffer, needle: TagNeedle, from = 0): number {
+  let last = -1;
+  const head = TAG_LENGTH - 2;
+  for (const anchor of needle.anchors) {
+    for (let at = buf.indexOf(anchor, from + head); at !== -1; at = buf.indexOf(anchor, at + 1)) {
+      if (at - head > last && matchesAt(buf, at - head, needle.text, head)) last = at - head;
+    }
+  }
+  return last;
+}
+
+/** How many bytes at the end of `buf` could be the start of `</body>` or `</html>` (0 to 6). */
+export function partialTagLength(buf: Uint8Array): number {
+  for (let k = Math.min(TAG_LENGTH - 1, buf.length); k > 0; k--) {
+    const start = buf.length - k;
+    if (matchesAt(buf, start, BODY_TAG.text, k) || matchesAt(buf, start, HTML_TAG.text, k)) {
+      return k;
+    }
+  }
+  return 0;
+}
+
+// Bytes roughly from most to least frequent in HTML; a byte not listed counts as rarest.
+const COMMON = ' etaoinsrlhdc<>/="upmfgwy.b-vk:_0123456789x#;,';
+
+/**
+ * A search for `needle` that starts memchr at its rarest byte: a URL such as
+ * `https://…/plug.js` would otherwise stop at every `h` of the page.
+ */
+export function createFinder(needle: Buffer): (buf: Buffer) => boolean {
+  let anchor = 0;
+  let rarity = -1;
+  needle.forEach((byte, i) => {
+    const rank = COMMON.indexOf(String.fromCharCode(byte));
+    const score = rank === -1 ? COMMON.length : rank;
+    if (score > rarity) [anchor, rarity] = [i, score];
+  });
+  const head = needle.subarray(0, anchor);
+  const rest = needle.subarray(anchor);
+  return (buf) => {
+    for (let at = buf.indexOf(rest, anchor); at !== -1; at = buf.indexOf(rest, at + 1)) {
+      if (buf.subarray(at - anchor, at).equals(head)) return true;
+    }
+    return false;
+  };
+}
+
+/** A {@link createFinder} for a stream of chunks: it finds `needle` split across them too. */
+export interface StreamFinder {
+  /** Whether `needle` ends in `chunk` (possibly starting in earlier chunks). */
+  seen(chunk: Buffer): boolean;
+  /** How many bytes of earlier chunks it keeps (at most `needle.length - 1`). */
+  readonly carried: number;
+}
+
+export function createStreamFinder(needle: Buffer): StreamFinder {
+  const contains = createFinder(needle);
+  const keep = needle.length - 1;
+  let carry = Buffer.alloc(0);
+  return {
+    seen(chunk) {
+      if (carry.length > 0 && contains(Buffer.concat([carry, chunk.subarray(0, keep)]))) {
+        return true;
+      }
+      if (contains(chunk)) return true;
+      const last = chunk.length >= keep ? chunk : Buffer.concat([carry, chunk]);
+      // A copy, so that the carry does not pin the whole chunk in memory.
+      carry = Buffer.from(last.subarray(last.length - Math.min(keep, last.length)));
+      return false;
+    },
+    get carried() {
+      return carry.length;
+    },
+  };
+}
