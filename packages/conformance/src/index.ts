@@ -6,4 +6,5 @@ export type {
   RunningApp,
   StartOptions,
 } from './driver.js';
+export { nodeHttpDriver } from './reference-driver.js';
 export { runConformanceSuite } from './suite.js';

@@ -1,0 +1,3 @@
+import { nodeHttpDriver, runConformanceSuite } from '../src/index.js';
+
+runConformanceSuite(nodeHttpDriver);
