@@ -1,1 +1,9 @@
-export const packageName = '@plug-session/express';
+export type {
+  InjectScriptOptions,
+  PlugSessionError,
+  PlugSessionErrorCode,
+  RevInfo,
+  TokenStore,
+} from '@plug-session/core';
+export type { PlugSessionRequest } from './augment.js';
+export { type PlugSessionExpressOptions, plugSession } from './plug-session.js';
