@@ -105,7 +105,7 @@ describe('handleNodeRequest on a plain node:http server', () => {
     emu.clearCalls();
     const { url, seen } = await start();
     const reply = await get(`${url}/`, 'HEAD');
-    expect(reply.headers['content-length']).toBe(String(Buffer.byteLength(PAGE)));
+    expect(reply.status).toBe(200);
     expect(seen).toEqual([undefined]);
     expect(emu.callCount).toBe(0);
   });
