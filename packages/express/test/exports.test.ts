@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const workspace = join(here, '..', '..');
+const dist = join(here, 'dist');
+const require = createRequire(import.meta.url);
+
+/** Whether a package's build is missing or older than one of its sources. */
+function stale(pkg: string): boolean {
+  const built = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) =>
+    join(pkg, 'dist', file),
+  );
+  if (!built.every((file) => existsSync(file))) return true;
+  const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  const src = join(pkg, 'src');
+  return readdirSync(src, { recursive: true, encoding: 'utf8' }).some(
+    (file) => statSync(join(src, file)).mtimeMs > builtAt,
+  );
+}
+
+beforeAll(() => {
+  if (stale(here) || stale(join(workspace, 'packages', 'core'))) {
+    execFileSync(
+      'pnpm',
+      ['--filter', '@plug-session/core', '--filter', '@plug-session/express', 'build'],
+      { cwd: workspace, stdio: 'pipe' },
+    );
+  }
+}, 180_000);
+
+describe('the built package', () => {
+  test('require() of dist/index.cjs exposes plugSession', () => {
+    const cjs = require(join(dist, 'index.cjs')) as Record<string, unknown>;
+    expect(typeof cjs.plugSession).toBe('function');
+    expect(Object.keys(cjs).sort()).toMatchInlineSnapshot(`
+      [
+        "plugSession",
+      ]
+    `);
+  });
+
+  test('import() of dist/index.js exposes plugSession', async () => {
+    const esm = (await import(pathToFileURL(join(dist, 'index.js')).href)) as Record<
+      string,
+      unknown
+    >;
+    expect(typeof esm.plugSession).toBe('function');
+    expect(Object.keys(esm).sort()).toMatchInlineSnapshot(`
+      [
+        "plugSession",
+      ]
+    `);
+  });
+
+  test('Node resolves the package by name through its exports, from ESM and from CommonJS', () => {
+    const run = (args: string[]): string =>
+      execFileSync(process.execPath, args, { cwd: here, encoding: 'utf8' }).trim();
+    const esm = run([
+      '--input-type=module',
+      '-e',
+      "const m = await import('@plug-session/express'); console.log(typeof m.plugSession);",
+    ]);
+    const cjs = run(['-e', "console.log(typeof require('@plug-session/express').plugSession)"]);
+    expect([esm, cjs]).toEqual(['function', 'function']);
+  });
+
+  test("the declarations augment Express's Request with plugSessionToken", () => {
+    for (const file of ['index.d.ts', 'index.d.cts']) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect(text).toContain('declare global');
+      expect(text).toMatch(/plugSessionToken\?: string \| undefined/);
+    }
+  });
+
+  test('a TypeScript consumer gets req.plugSessionToken typed without a cast (ESM and CJS)', () => {
+    const consumer = [
+      "import type { Request, Response } from 'express';",
+      "import { plugSession } from '@plug-session/express';",
+      "export const middleware = plugSession({ appAccessToken: 'aat', resolveUser: (req) => (req.get('x-user') ? { user_ref: 'u' } : null) });",
+      'export function handler(req: Request, res: Response): void {',
+      '  const token: string | undefined = req.plugSessionToken;',
+      '  // @ts-expect-error the token is a string, not a number (and not any)',
+      '  const wrong: number = req.plugSessionToken;',
+      '  res.json({ token, wrong });',
+      '}',
+      '',
+    ].join('\n');
+    // Inside the package, so that `@plug-session/express` resolves to itself through `exports`.
+    const dir = mkdtempSync(join(here, '.consumer-'));
+    try {
+      writeFileSync(join(dir, 'esm.mts'), consumer);
+      writeFileSync(join(dir, 'cjs.cts'), consumer);
+      const compilerOptions = {
+        module: 'node16',
+        moduleResolution: 'node16',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      };
+      const config = { compilerOptions, files: ['esm.mts', 'cjs.cts'] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      const tsc = require.resolve('typescript/bin/tsc', { paths: [workspace] });
+      const result = (() => {
+        try {
+          return execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+        } catch (error) {
+          return String((error as { stdout?: string }).stdout ?? error);
+        }
+      })();
+      expect(result).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
