@@ -12,24 +12,24 @@ function newestSource(dir: string): number {
   return Math.max(...readdirSync(dir).map((file) => statSync(join(dir, file)).mtimeMs));
 }
 
+const BUILT = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'];
+
 function stale(pkg: string): boolean {
-  const built = join(root, 'packages', pkg, 'dist/index.cjs');
-  if (!existsSync(built)) return true;
-  return newestSource(join(root, 'packages', pkg, 'src')) > statSync(built).mtimeMs;
+  const dist = join(root, 'packages', pkg, 'dist');
+  if (!BUILT.every((file) => existsSync(join(dist, file)))) return true;
+  return (
+    newestSource(join(root, 'packages', pkg, 'src')) > statSync(join(dist, 'index.cjs')).mtimeMs
+  );
 }
 
 // The built files, as a user's Node loads them (vitest's aliases would point at the sources).
+// Only what is missing or older than its sources is rebuilt: other packages' tests build too.
 beforeAll(() => {
-  if (stale('core') || stale('koa')) {
-    execFileSync(
-      'pnpm',
-      ['--filter', '@plug-session/core', '--filter', '@plug-session/koa', 'build'],
-      {
-        cwd: root,
-        stdio: 'ignore',
-      },
-    );
-  }
+  const filters = ['core', 'koa']
+    .filter(stale)
+    .flatMap((pkg) => ['--filter', `@plug-session/${pkg}`]);
+  if (filters.length > 0)
+    execFileSync('pnpm', [...filters, 'build'], { cwd: root, stdio: 'ignore' });
 }, 180_000);
 
 const esmKeys = () =>

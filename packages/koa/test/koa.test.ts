@@ -272,12 +272,14 @@ describe.each([
   });
 
   test.each([
-    ['before its first byte', false],
-    ['midway', true],
-  ])('keeps serving after a stream body whose source fails %s', async (_when, midway) => {
+    ['before its first byte', false, false],
+    ['midway', true, false],
+    ['midway, under koa-compress', true, true],
+  ])('keeps serving after a stream body whose source fails %s', async (_when, midway, zipped) => {
     const errors: unknown[] = [];
     const app = new KoaApp();
     app.on('error', (error: unknown) => errors.push(error));
+    if (zipped) app.use(compress({ threshold: 0 }));
     app.use(plugSession(options()));
     app.use((ctx) => {
       ctx.type = HTML;
@@ -299,9 +301,14 @@ describe.each([
     });
     const server = await listen(app);
     running.push(server);
-    const failed = await get(`${server.url}/fail`);
-    expect(failed.complete && failed.status === 200).toBe(false);
-    expect(count(failed.body, emulator.scriptSrc)).toBe(0);
+    // Koa answers 500 if it can, else cuts the response (Koa 3 may reset the socket).
+    const failed = await get(`${server.url}/fail`, { 'accept-encoding': 'gzip' }).catch(
+      () => undefined,
+    );
+    if (failed) {
+      expect(failed.complete && failed.status === 200).toBe(false);
+      expect(count(failed.body, emulator.scriptSrc)).toBe(0);
+    }
     await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 15_000 });
     const next = await get(`${server.url}/ok`);
     expect(next.status).toBe(200);
