@@ -106,6 +106,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   async function mint(revInfo: object, signal?: AbortSignal, budgetMs = timeoutMs) {
     const body = JSON.stringify({ rev_info: revInfo });
     const budget = startBudget(budgetMs, signal);
+    // When the budget runs out during a retry, the failure that made us retry is the one
+    // to report: "DevRev answered 503" says more than "time ran out", and does not depend
+    // on how loaded the machine was when the last attempt started.
+    let retried: PlugSessionError | undefined;
     try {
       for (let number = 1; ; number++) {
         const started = performance.now();
@@ -113,10 +117,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         const wait = result.kind === 'retry' ? waitBefore(result, number, budget) : undefined;
         report(number, started, result, wait !== undefined);
         if (result.kind === 'token') return result.token;
-        if (wait === undefined) throw result.error;
+        if (wait === undefined) {
+          const timedOut = result.error.code === 'TIMEOUT' && !budget.closed();
+          throw timedOut && retried ? retried : result.error;
+        }
+        retried = result.error;
         await budget.sleep(wait);
-        if (budget.closed() || budget.expired())
-          throw failureOf(budget.signal.reason, budget).error;
+        if (budget.closed()) throw failureOf(budget.signal.reason, budget).error;
+        if (budget.expired()) throw retried;
       }
     } finally {
       budget.end();
