@@ -12,6 +12,7 @@ const alias = {
   '@plug-session/fastify': source('fastify'),
   '@plug-session/koa': source('koa'),
   '@plug-session/conformance': source('conformance'),
+  '@plug-session/redis': source('redis'),
 };
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -34,6 +35,8 @@ export default defineConfig({
       project('express'),
       project('fastify'),
       project('koa'),
+      project('redis'),
+      project('reliability', { testTimeout: 120_000, hookTimeout: 60_000 }),
       // The browser flow: real Chromium against the example apps on the emulator.
       project('e2e', { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false }),
     ],
