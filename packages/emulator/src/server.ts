@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EmulatorState } from './emulator-state.js';
@@ -23,6 +24,8 @@ import type { Emulator, EmulatorOptions } from './types.js';
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const { port, host, appAccessToken, tokenTtlSeconds, latencyMs } = checkOptions(options);
   const closing = new AbortController();
+  // Every waiting answer listens on this signal; dozens at once are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const state: EmulatorState = {
     appAccessToken,
     tokenTtlSeconds,

@@ -231,3 +231,20 @@ describe('latency', () => {
     expect(() => emu.setLatency(-1)).toThrow(RangeError);
   });
 });
+
+describe('many answers waiting at once', () => {
+  it('serves 30 concurrent delayed calls without a listener-leak warning', async () => {
+    emu = await startEmulator({ latencyMs: 50 });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => mint(emu)));
+      expect(answers.every((answer) => answer.status === 201)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
