@@ -18,7 +18,11 @@ export interface GuardOptions {
   callTimeoutMs: number;
   /** Used while the store fails: reads when a read failed, writes when a write failed. */
   fallback?: TokenStore;
-  /** Told of every failure, as a `STORE_FAILED` error. */
+  /**
+   * Told of a failure as a `STORE_FAILED` error, once per outage: the first failure is
+   * reported, then nothing until a call succeeds again (a Redis that is down would
+   * otherwise be reported on every request of every page).
+   */
   onError?: (error: PlugSessionError) => void;
   /** Redacted from every error (the AAT). */
   secret: string;
@@ -33,8 +37,11 @@ type Outcome<T> = { ok: true; value: T } | { ok: false };
  */
 export function guardStore(store: TokenStore, options: GuardOptions): GuardedStore {
   const { callTimeoutMs, fallback, onError, secret } = options;
+  let failing = false;
   const report = (operation: string, error: unknown) => {
-    if (!onError) return;
+    const news = !failing;
+    failing = true;
+    if (!news || !onError) return;
     const cause = sanitizedCause(error, secret);
     const message = `the token store's ${operation}() failed (${cause.message}); ${helpFor('STORE_FAILED')}`;
     try {
@@ -60,7 +67,9 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
     const work = ready.then(run);
     work.catch(() => undefined); // a late rejection after the timeout is not unhandled
     try {
-      return { ok: true, value: await Promise.race([work, timeout]) };
+      const value = await Promise.race([work, timeout]);
+      failing = false; // the outage, if any, is over: the next failure is news again
+      return { ok: true, value };
     } catch (error) {
       report(operation, error);
       return { ok: false };

@@ -72,6 +72,32 @@ describe('the token provider with a store', () => {
     expect(errors[0]?.message).toContain('redis is down');
   });
 
+  it('reports a failing store once per outage, not once per call', async () => {
+    const errors: PlugSessionError[] = [];
+    const base = asyncStore();
+    let down = true;
+    const unlessDown =
+      <A extends unknown[], R>(f: (...args: A) => R) =>
+      (...args: A): R => {
+        if (down) throw new Error('redis is down');
+        return f(...args);
+      };
+    const store: TokenStore = {
+      get: unlessDown(base.get),
+      set: unlessDown(base.set),
+      delete: unlessDown(base.delete),
+    };
+    h = await startHarness({ cache: { store }, onStoreError: (e) => errors.push(e) });
+    for (const user_ref of ['u1', 'u2', 'u3']) await h.provider.getToken({ user_ref });
+    expect(errors).toHaveLength(1);
+    down = false;
+    await h.provider.getToken({ user_ref: 'u4' });
+    expect(errors).toHaveLength(1);
+    down = true;
+    await h.provider.getToken({ user_ref: 'u5' });
+    expect(errors).toHaveLength(2);
+  });
+
   it('keeps working when the store rejects', async () => {
     const no = () => Promise.reject(new Error('nope'));
     h = await startHarness({ cache: { store: { get: no, set: no, delete: no, init: no } } });
