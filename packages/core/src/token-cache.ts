@@ -72,7 +72,17 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   async function acquire(key: string, deadline: number): Promise<boolean | CachedToken> {
     if (!store?.canLock) return false;
     const got = await store.lock(key, timeoutMs);
-    if (got !== false) return got === true;
+    if (got === true) {
+      // Between our miss and our lock another instance may have minted, stored and
+      // unlocked: look once more (double-checked locking), or we would mint it again.
+      const found = await store.get(key);
+      if (found && now() < found.refreshAt) {
+        void store.unlock(key);
+        return found;
+      }
+      return true;
+    }
+    if (got === undefined) return false;
     const until = performance.now() + Math.min(lockWaitMs, (deadline - performance.now()) / 2);
     while (performance.now() + POLL_MS <= until) {
       await sleep(POLL_MS);

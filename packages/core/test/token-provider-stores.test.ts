@@ -144,6 +144,22 @@ describe('the token provider with a store', () => {
     expect(h.emu.callCount).toBe(0);
   });
 
+  it('takes a token stored between its miss and its lock instead of minting it again', async () => {
+    const base = asyncStore();
+    const t = Date.now() + 3_600_000;
+    const minted = { token: 'from-another-instance', expiresAt: t, usableUntil: t, refreshAt: t };
+    // Another instance stored its token and released the lock just before ours was taken.
+    const lock = vi.fn((key: string) => {
+      base.map.set(key, minted);
+      return true;
+    });
+    const store = { ...base, lock, unlock: vi.fn() };
+    h = await startHarness({ cache: { store }, now: () => Date.now() });
+    expect((await h.provider.getToken(u1)).token).toBe('from-another-instance');
+    expect(h.emu.callCount).toBe(0);
+    await vi.waitFor(() => expect(store.unlock).toHaveBeenCalledTimes(1));
+  });
+
   it('mints anyway when the lock holder takes too long', async () => {
     const store = { ...asyncStore(), lock: () => false };
     h = await startHarness({ cache: { store }, lockWaitMs: 100 });
