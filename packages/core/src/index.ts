@@ -2,6 +2,12 @@ export { createPlugSession, type EngineHooks } from './create-plug-session.js';
 export { nonceFromCsp } from './csp-nonce.js';
 export { createDefaultReporter, type WarnSink } from './default-reporter.js';
 export {
+  type BreakerMessage,
+  type CacheMessage,
+  CHANNELS as diagnosticsChannels,
+  type UpstreamMessage,
+} from './diagnostics.js';
+export {
   type ByteInjector,
   type InjectionPlan,
   type PlugSession,

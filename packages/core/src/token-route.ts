@@ -1,4 +1,5 @@
 import type { Resolution, TokenRouteResponse } from './engine-types.js';
+import { jwtTimes } from './expiry.js';
 
 const HEADERS = Object.freeze({
   'content-type': 'application/json; charset=utf-8',
@@ -18,7 +19,7 @@ export function tokenRouteResponse(resolution: Resolution): TokenRouteResponse {
         headers: { ...HEADERS },
         body: JSON.stringify({
           session_token: resolution.token,
-          expires_at: resolution.expiresAt.toISOString(),
+          expires_at: ownExpiry(resolution.token, resolution.expiresAt).toISOString(),
         }),
       };
     case 'failed':
@@ -30,4 +31,14 @@ export function tokenRouteResponse(resolution: Resolution): TokenRouteResponse {
     default:
       return { status: 200, headers: { ...HEADERS }, body: '{"session_token":null}' };
   }
+}
+
+/**
+ * The token's own expiry, as DevRev wrote it in the JWT: the cache times tokens from their
+ * local receipt (to survive clock skew), but a client comparing `expires_at` with the
+ * token it holds must see the same instant.
+ */
+function ownExpiry(token: string, fallback: Date): Date {
+  const { exp } = jwtTimes(token);
+  return exp === undefined ? fallback : new Date(exp * 1000);
 }
