@@ -37,7 +37,7 @@ const mentioning = (logs: LogCapture, code: string) => logs.lines.filter((l) => 
 export function secretsSuite(driver: Driver): void {
   const n = driver.name;
   describe(`${n}: the AAT stays secret`, () => {
-    const h = useHarness(driver, { appAccessToken: 'aat-the-accepted-one' });
+    const h = useHarness(driver, { appAccessToken: 'aat-the-accepted-one', emulatorPerTest: true });
     let logs: LogCapture | undefined;
     afterEach(() => {
       logs?.restore();

@@ -35,25 +35,42 @@ export interface Harness {
   ): Promise<App>;
 }
 
+/** How a describe block shares its emulator. */
+export interface HarnessOptions extends EmulatorOptions {
+  /**
+   * A fresh emulator for every test instead of one per block. For failures that end while
+   * a retry is on its way: a request of the previous test reaching a shared emulator late
+   * would count as a call of the next one.
+   */
+  emulatorPerTest?: boolean;
+}
+
 /**
  * Registers the hooks of one describe block: one emulator for the block (its calls and
  * faults cleared before each test), and every app started by a test closed after it.
  */
-export function useHarness(driver: Driver, emulatorOptions: EmulatorOptions = {}): Harness {
+export function useHarness(driver: Driver, harnessOptions: HarnessOptions = {}): Harness {
+  const { emulatorPerTest = false, ...emulatorOptions } = harnessOptions;
   let emu: Emulator | undefined;
   const errors: PlugSessionError[] = [];
   const resolved: Array<string | undefined> = [];
   const running: RunningApp[] = [];
-
-  beforeAll(async () => {
+  const startEmu = async () => {
     emu = await startEmulator({ appAccessToken: AAT, ...emulatorOptions });
-  });
-  afterAll(async () => {
+  };
+  const closeEmu = async () => {
     await emu?.close();
-  });
-  beforeEach(() => {
+    emu = undefined;
+  };
+
+  if (!emulatorPerTest) {
+    beforeAll(startEmu);
+    afterAll(closeEmu);
+  }
+  beforeEach(async () => {
     errors.length = 0;
     resolved.length = 0;
+    if (emulatorPerTest) await startEmu();
     emu?.setFault(undefined);
     emu?.setLatency(0);
     emu?.clearCalls();
@@ -61,6 +78,7 @@ export function useHarness(driver: Driver, emulatorOptions: EmulatorOptions = {}
   afterEach(async () => {
     const apps = running.splice(0);
     await Promise.all(apps.map((app) => app.close()));
+    if (emulatorPerTest) await closeEmu();
   });
 
   const harness: Harness = {
