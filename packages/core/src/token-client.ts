@@ -136,10 +136,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
 /** The wait before the next attempt, or `undefined` when it would not fit the budget. */
 function waitBefore(result: Failure & { kind: 'retry' }, number: number, budget: Budget) {
-  // A server-given delay is honoured exactly; our own backoff has "equal jitter" so that
-  // instances failing together do not retry together.
+  // Our own backoff has "equal jitter" so that instances failing together do not retry
+  // together. A server-given delay is honoured, but never shortens it: a 429 that keeps
+  // saying `Retry-After: 0` (or a date already past) would otherwise be retried in a tight
+  // loop for the whole budget, dozens of calls for one page view.
   const base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (number - 1));
-  const wait = result.waitMs ?? base / 2 + Math.random() * (base / 2);
+  const wait = Math.max(result.waitMs ?? 0, base / 2 + Math.random() * (base / 2));
   return wait < budget.remaining() ? wait : undefined;
 }
 
