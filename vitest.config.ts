@@ -32,6 +32,8 @@ export default defineConfig({
     projects: [
       project('emulator'),
       project('core'),
+      // The adapter suite against a plain node:http server on core alone.
+      project('conformance'),
       project('express'),
       project('fastify'),
       project('koa'),
