@@ -54,8 +54,8 @@ const pnpmCmd = pnpm();
 installIfNeeded(pnpmCmd);
 build(pnpmCmd);
 if (task === 'test') {
-  // The browser tests drive Debian's Chromium; install it when it is missing and we may.
-  run('node', [join(root, 'scripts', 'ensure-chromium.mjs')]);
+  // Chromium (browser flow) and redis-server (shared store) come from Debian's packages.
+  run('node', [join(root, 'scripts', 'ensure-system-packages.mjs')]);
   run(pnpmCmd[0], [...pnpmCmd.slice(1), 'exec', 'vitest', 'run', ...rest]);
 } else {
   run('node', [scripts[task], ...rest]);
