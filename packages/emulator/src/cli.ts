@@ -19,19 +19,6 @@ async function main(): Promise<void> {
   }
 
   const emu = await startEmulator(request.options);
-  const auth = request.options.appAccessToken
-    ? 'only the AAT given with --aat is accepted (raw or as "Bearer <aat>")'
-    : 'any non-empty authorization header is accepted (no --aat given)';
-  console.log(
-    [
-      `plug-session-emulator listening on ${emu.url}`,
-      `  token endpoint: ${emu.endpoint}`,
-      `  plug.js:        ${emu.scriptSrc}`,
-      `  authorization:  ${auth}`,
-      'Stop with Ctrl+C.',
-    ].join('\n'),
-  );
-
   const stop = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: closing`);
     // A safety net: if closing ever stalled, don't leave a zombie holding the port.
@@ -44,12 +31,26 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Listening before printing: whoever reads the address may signal at once.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  const auth = request.options.appAccessToken
+    ? 'only the AAT given with --aat is accepted (raw or as "Bearer <aat>")'
+    : 'any non-empty authorization header is accepted (no --aat given)';
+  console.log(
+    [
+      `plug-session-emulator listening on ${emu.url}`,
+      `  token endpoint: ${emu.endpoint}`,
+      `  plug.js:        ${emu.scriptSrc}`,
+      `  authorization:  ${auth}`,
+      'Stop with Ctrl+C.',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {
-  // Start-up errors (EADDRINUSE, a bad option) carry no secret: options name, never echo, the AAT.
+  // Start-up errors (EADDRINUSE, a bad option) never hold the AAT: option errors name it only.
   console.error(`plug-session-emulator: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -65,7 +65,7 @@ describe('the plug-session-emulator command', () => {
     } finally {
       cmd.child.kill('SIGTERM');
     }
-    expect(await cmd.exited).toEqual({ code: 0, signal: null });
+    expect(await cmd.exited, cmd.output()).toEqual({ code: 0, signal: null });
     expect(cmd.output()).not.toContain(aat);
     expect(cmd.output()).not.toContain('SECRET');
   });
@@ -77,7 +77,7 @@ describe('the plug-session-emulator command', () => {
     } finally {
       cmd.child.kill('SIGINT');
     }
-    expect((await cmd.exited).code).toBe(0);
+    expect((await cmd.exited).code, cmd.output()).toBe(0);
   });
 
   it('exits 2 with a clear message on a bad flag, never echoing a stray value', async () => {

@@ -175,7 +175,8 @@ describe('connection faults', () => {
     expect(answer.status).toBe(201);
     const body = JSON.parse(answer.body.toString('utf8')) as { access_token: string };
     expect(emu.verifyToken(body.access_token).valid).toBe(true);
-    expect(answer.chunks).toBeGreaterThan(answer.body.length / 2);
+    // Bytes can coalesce in the client's reads on a busy machine, but never into a few.
+    expect(answer.chunks).toBeGreaterThan(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(answer.body.length);
   });
 
@@ -213,15 +214,16 @@ describe('connection faults', () => {
 
 describe('latency', () => {
   it('delays every answer by latencyMs, adjustable with setLatency', async () => {
-    emu = await startEmulator({ latencyMs: 150 });
+    emu = await startEmulator({ latencyMs: 400 });
     let started = Date.now();
     expect((await mint(emu)).status).toBe(201);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
 
     emu.setLatency(0);
     started = Date.now();
     await mint(emu);
-    expect(Date.now() - started).toBeLessThan(140);
+    // Generous: only "clearly without the 400 ms", so a loaded machine doesn't flake.
+    expect(Date.now() - started).toBeLessThan(300);
 
     emu.setLatency(200);
     emu.enqueue({ type: 'status', status: 500 });
