@@ -38,6 +38,8 @@ export class PlugSessionOptionsError extends TypeError {
 }
 
 const HEADER_BREAK = /[\r\n\0]/;
+// What a header value may hold besides its line: tab, visible ASCII, obs-text (RFC 9110 §5.5).
+const NOT_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,6 +86,13 @@ function normalizeAppAccessToken(value: unknown): string {
   const trimmed = value.trim();
   if (HEADER_BREAK.test(trimmed)) {
     throw new PlugSessionOptionsError('appAccessToken', 'must not contain line breaks');
+  }
+  // undici refuses such a header on every request, which would look like a network failure.
+  if (NOT_IN_HEADER.test(trimmed)) {
+    throw new PlugSessionOptionsError(
+      'appAccessToken',
+      'holds a character an HTTP header cannot carry (a control character, or one above U+00FF): copy the AAT from DevRev again',
+    );
   }
   return trimmed;
 }
