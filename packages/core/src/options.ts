@@ -127,6 +127,16 @@ function normalizeInject<Req>(
   if (given.initOptions !== undefined && !isRecord(given.initOptions)) {
     throw new PlugSessionOptionsError('injectScript.initOptions', 'must be a plain object');
   }
+  try {
+    // They are written into every page as JSON: what JSON cannot write must fail now, not
+    // as a per-request failure that would look like a token request gone wrong.
+    JSON.stringify(given.initOptions ?? {});
+  } catch {
+    throw new PlugSessionOptionsError(
+      'injectScript.initOptions',
+      'must be JSON data (no BigInt, cycle or throwing toJSON): it is written into the page as JSON',
+    );
+  }
   return {
     scriptSrc,
     initOptions: given.initOptions ?? {},
