@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { cacheKey, cacheScope } from './cache-key.js';
 import type { PlugSessionError } from './errors.js';
 import { type GuardedStore, guardStore } from './guarded-store.js';
@@ -53,6 +54,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const client = createTokenClient({ endpoint, appAccessToken, timeoutMs, now });
   const gate = createUpstreamGate({ ...options.breaker, now });
   const closing = new AbortController();
+  // Every mint in flight listens on this one signal (and stops listening when it ends), so
+  // many concurrent users are not a leak; without this Node warns past 10 listeners.
+  setMaxListeners(0, closing.signal);
   const store = storeFor(cache, options, Math.max(1, Math.min(STORE_CALL_MS, timeoutMs / 4)));
 
   const tokens = createTokenCache({
