@@ -29,6 +29,7 @@ const project = (name: string, extra: Record<string, unknown> = {}) => ({
 
 export default defineConfig({
   test: {
+    globalSetup: ['./vitest.global-setup.ts'],
     projects: [
       project('emulator'),
       project('core'),

@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,22 +9,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(packageDir, 'dist', 'cli.js');
 const AAT = 'aat-SECRET-cli-7f3a';
-
-/** Builds core when dist/cli.js is missing or older than the CLI's sources. */
-function ensureBuilt(): void {
-  const src = join(packageDir, 'src');
-  const newest = Math.max(
-    ...readdirSync(src)
-      .filter((name) => name.startsWith('cli'))
-      .map((name) => statSync(join(src, name)).mtimeMs),
-  );
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newest) return;
-  const built = spawnSync('pnpm', ['--filter', '@plug-session/core', 'build'], {
-    cwd: packageDir,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`building core failed:\n${built.stderr}${built.stdout}`);
-}
 
 interface Run {
   status: number | null;
@@ -58,7 +42,6 @@ describe('the plug-session mint command', () => {
   const mint = (...args: string[]) => ['mint', '--endpoint', emulator.endpoint, ...args];
 
   beforeAll(async () => {
-    ensureBuilt();
     emulator = await startEmulator({ appAccessToken: AAT });
     tmp = mkdtempSync(join(tmpdir(), 'plug-session-cli-'));
   }, 180_000);

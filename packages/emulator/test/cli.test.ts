@@ -1,26 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cli-args.js';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const _packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const sourceDir = fileURLToPath(new URL('../src', import.meta.url));
+const _sourceDir = fileURLToPath(new URL('../src', import.meta.url));
 
-// The command is tested as shipped, so build it when dist is missing or older than src.
-beforeAll(() => {
-  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
-  const stale = readdirSync(sourceDir).some(
-    (name) => statSync(`${sourceDir}/${name}`).mtimeMs > built,
-  );
-  if (stale) {
-    execFileSync('pnpm', ['--filter', '@plug-session/emulator', 'build'], {
-      cwd: packageDir,
-      stdio: 'ignore',
-    });
-  }
-}, 120_000);
+// The command is tested as shipped: vitest's global setup builds dist first.
 
 interface Run {
   child: ChildProcess;

@@ -1,45 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const workspace = join(here, '..', '..');
 const dist = join(here, 'dist');
 const require = createRequire(import.meta.url);
-
-/** Whether a package's build is missing or older than one of its sources. */
-function stale(pkg: string): boolean {
-  const built = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) =>
-    join(pkg, 'dist', file),
-  );
-  if (!built.every((file) => existsSync(file))) return true;
-  const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
-  const src = join(pkg, 'src');
-  return readdirSync(src, { recursive: true, encoding: 'utf8' }).some(
-    (file) => statSync(join(src, file)).mtimeMs > builtAt,
-  );
-}
-
-beforeAll(() => {
-  if (stale(here) || stale(join(workspace, 'packages', 'core'))) {
-    execFileSync(
-      'pnpm',
-      ['--filter', '@plug-session/core', '--filter', '@plug-session/express', 'build'],
-      { cwd: workspace, stdio: 'pipe' },
-    );
-  }
-}, 180_000);
 
 describe('the built package', () => {
   test('require() of dist/index.cjs exposes plugSession', () => {

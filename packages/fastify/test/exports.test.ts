@@ -1,36 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (file: string) => `${root}dist/${file}`;
 
-const BUILT = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'];
-
-// The built files, not the sources: what `require` and `import` of the package really load.
-function isStale(): boolean {
-  if (!BUILT.every((file) => existsSync(dist(file)))) return true;
-  const built = Math.min(...BUILT.map((file) => statSync(dist(file)).mtimeMs));
-  return readdirSync(`${root}src`).some((file) => statSync(`${root}src/${file}`).mtimeMs > built);
-}
-
-beforeAll(() => {
-  if (!isStale()) return;
-  try {
-    execFileSync(
-      'pnpm',
-      ['--filter', '@plug-session/core', '--filter', '@plug-session/fastify', 'build'],
-      { cwd: root, stdio: 'pipe', encoding: 'utf8' },
-    );
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`the build failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`);
-  }
-}, 300_000);
-
+// The built files (vitest's global setup builds them), not the sources: what `require` and
+// `import` of the package really load.
 describe('package exports', () => {
   it('gives CommonJS .plugSession and .default', () => {
     const required = createRequire(import.meta.url)(dist('index.cjs')) as Record<string, unknown>;
