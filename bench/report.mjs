@@ -1,0 +1,202 @@
+// The markdown report of one run (also `node bench/report.mjs out.json` for a saved run).
+// Ratios are paired: round r of a configuration over round r of its bare baseline (same page),
+// then the median over rounds, so that a change of the machine's load between rounds cancels.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const LABELS = {
+  bare: '1 bare, 10 KB string',
+  noop: '2 bare + no-op middleware',
+  plug: '3 plug-session, cached token',
+  inject: '4 plug-session + injection, 10 KB',
+  livereload: '6 connect-livereload, 10 KB',
+  'bare-2m': '5 bare, 2 MB streamed',
+  'inject-2m': '5 plug-session + injection, 2 MB streamed',
+  'livereload-2m': '6 connect-livereload, 2 MB streamed',
+};
+const MB = 1024 * 1024;
+
+export const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const baselineOf = (id) => (id.endsWith('-2m') ? 'bare-2m' : 'bare');
+const paired = (xs, base, key) => median(xs.map((x, i) => x[key] / base[i]?.[key]));
+const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const verdict = (ok) => (ok ? '**met**' : '**missed**');
+
+/** Medians and paired ratios of every configuration of one framework. */
+export function summarize({ configs, samples }) {
+  return configs.map(({ id }) => {
+    const xs = samples[id];
+    const base = samples[baselineOf(id)];
+    const of = (key) => median(xs.map((x) => x[key]));
+    return {
+      id,
+      rps: of('rps'),
+      rpsRatio: paired(xs, base, 'rps'),
+      p99: of('p99'),
+      p99Ratio: paired(xs, base, 'p99'),
+      cpuPerRequest: of('cpuPerRequest'),
+      // bare's CPU per request over ours: the req/s ratio a CPU-bound server would show
+      cpuRatio: 1 / paired(xs, base, 'cpuPerRequest'),
+      busy: of('cpuShare'),
+      rss: of('maxRss'),
+      rssAtListen: of('rssAtListen'),
+      rssProcess: Math.max(...xs.map((x) => x.maxRssProcess)),
+      upstreamCalls: xs.reduce((n, x) => n + x.upstreamCalls, 0),
+      failures: xs.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0),
+    };
+  });
+}
+
+function throughputTables(results, targets) {
+  const rows = [
+    '| framework | scenario | req/s | × bare | p99 ms | × bare | server CPU µs/req | bare/this CPU | server busy |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const rss = [
+    '| framework | 2 MB streamed | peak RSS (MB) | Δ vs bare | RSS at rest (MB) | Δ vs bare | peak − rest | maxRSS (MB) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [framework, suite] of Object.entries(results.throughput)) {
+    const by = Object.fromEntries(summarize(suite).map((s) => [s.id, s]));
+    for (const s of Object.values(by)) {
+      const isBase = s.id === baselineOf(s.id);
+      const rel = (x, d) => (isBase ? '1' : fmt(x, d));
+      rows.push(
+        `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rps)} | ${rel(s.rpsRatio, 3)} | ${fmt(s.p99, 1)} | ${rel(s.p99Ratio, 2)} | ${fmt(s.cpuPerRequest)} | ${rel(s.cpuRatio, 3)} | ${fmt(s.busy * 100)}% |`,
+      );
+      if (s.failures > 0) {
+        targets.push(`- ${framework} ${s.id}: ${s.failures} failed requests: figures suspect`);
+      }
+      if (s.id.endsWith('-2m')) {
+        const base = by['bare-2m'];
+        const d = (x) => (isBase ? '0' : fmt(x / MB, 1));
+        rss.push(
+          `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rss / MB, 1)} | ${d(s.rss - base.rss)} | ${fmt(s.rssAtListen / MB, 1)} | ${d(s.rssAtListen - base.rssAtListen)} | ${fmt((s.rss - s.rssAtListen) / MB, 1)} | ${fmt(s.rssProcess / MB, 1)} |`,
+        );
+      }
+    }
+    const cpu = (s) => ` (CPU-normalized ${fmt(s.cpuRatio, 3)})`;
+    targets.push(
+      `- ${framework} (3) plug-session ≥ 0.97 of bare req/s: ${fmt(by.plug.rpsRatio, 3)}${cpu(by.plug)} ${verdict(by.plug.rpsRatio >= 0.97)}`,
+      `- ${framework} (3) p99 within 10% of bare: ×${fmt(by.plug.p99Ratio, 2)} ${verdict(by.plug.p99Ratio <= 1.1)}`,
+      `- ${framework} (4) injection ≥ 0.90 of bare req/s: ${fmt(by.inject.rpsRatio, 3)}${cpu(by.inject)} ${verdict(by.inject.rpsRatio >= 0.9)}`,
+      `- ${framework} (4) p99 within 10% of bare: ×${fmt(by.inject.p99Ratio, 2)} ${verdict(by.inject.p99Ratio <= 1.1)}`,
+    );
+    const [inj, bare] = [by['inject-2m'], by['bare-2m']];
+    const grew = (inj.rss - bare.rss) / MB;
+    const streaming = (inj.rss - inj.rssAtListen - (bare.rss - bare.rssAtListen)) / MB;
+    targets.push(
+      `- ${framework} (5) 2 MB streamed, injected peak RSS within 5 MB of bare: +${fmt(grew, 1)} MB (of which at rest, before any request: +${fmt((inj.rssAtListen - bare.rssAtListen) / MB, 1)} MB; growth while streaming vs bare's: ${fmt(streaming, 1)} MB) ${verdict(grew <= 5)}`,
+    );
+    for (const [mine, peer, page] of [
+      ['inject', 'livereload', '10 KB'],
+      ['inject-2m', 'livereload-2m', '2 MB'],
+    ]) {
+      if (!by[peer]) continue;
+      const ours = 1 - by[mine].rpsRatio;
+      const theirs = 1 - by[peer].rpsRatio;
+      const cpuOurs = 1 - by[mine].cpuRatio;
+      const cpuTheirs = 1 - by[peer].cpuRatio;
+      targets.push(
+        `- ${framework} (6) injection overhead ≤ half of connect-livereload's, ${page}: ${fmt(ours * 100, 1)}% vs ${fmt(theirs * 100, 1)}% of bare req/s (CPU: ${fmt(cpuOurs * 100, 1)}% vs ${fmt(cpuTheirs * 100, 1)}%) ${verdict(ours <= theirs / 2)}`,
+      );
+    }
+    const calls = by.plug.upstreamCalls + by.inject.upstreamCalls + by['inject-2m'].upstreamCalls;
+    if (calls > 0)
+      targets.push(`- ${framework}: ${calls} DevRev calls in measured windows (cache not warm?)`);
+  }
+  return [rows.join('\n'), rss.join('\n')];
+}
+
+function upstreamTable(results, targets) {
+  const rows = [
+    '| framework | distinct users | requests (2xx) | non-2xx | onError calls | DevRev calls | users in calls |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [framework, u] of Object.entries(results.upstream)) {
+    const failed = Object.values(u.onErrors ?? {}).reduce((a, b) => a + b, 0);
+    rows.push(
+      `| ${framework} | ${u.users} | ${u.requests} | ${u.non2xx} | ${failed} | ${u.calls} | ${u.distinctInCalls} |`,
+    );
+    targets.push(
+      `- ${framework} (7) DevRev calls = distinct users: ${u.calls} for ${u.users} ${verdict(u.calls === u.users)}`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function breakerTable(results, targets) {
+  const rows = [
+    '| framework | first wave, client p50 / p99 / max ms | first wave, held in server p99 / max ms | breaker open req/s | × bare | p99 ms | bare p99 ms | × bare p99 | held p99 ms, open / bare | CPU µs/req | bare/this CPU |',
+    '|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|',
+  ];
+  for (const [framework, b] of Object.entries(results.breaker)) {
+    const { first, samples, timeoutMs } = b;
+    const of = (xs, key) => median(xs.map(key));
+    const p99 = paired(samples.breaker, samples.bare, 'p99');
+    const heldOpen = of(samples.breaker, (x) => x.held?.p99);
+    const heldBare = of(samples.bare, (x) => x.held?.p99);
+    rows.push(
+      `| ${framework} | ${fmt(first.p50)} / ${fmt(first.p99)} / ${fmt(first.max)} | ${fmt(first.held?.p99)} / ${fmt(first.held?.max)} | ${fmt(of(samples.breaker, (x) => x.rps))} | ${fmt(paired(samples.breaker, samples.bare, 'rps'), 3)} | ${fmt(
+        of(samples.breaker, (x) => x.p99),
+        1,
+      )} | ${fmt(
+        of(samples.bare, (x) => x.p99),
+        1,
+      )} | ${fmt(p99, 2)} | ${fmt(heldOpen, 2)} / ${fmt(heldBare, 2)} | ${fmt(of(samples.breaker, (x) => x.cpuPerRequest))} | ${fmt(1 / paired(samples.breaker, samples.bare, 'cpuPerRequest'), 3)} |`,
+    );
+    const bound = timeoutMs * 1.1;
+    targets.push(
+      `- ${framework} (8) first requests bounded by timeoutMs: held in the server p99 ${fmt(first.held?.p99)} ms, max ${fmt(first.held?.max)} ms (≤ ${bound}: ${verdict(first.held?.max <= bound)}); client p99 ${fmt(first.p99)} ms (${verdict(first.p99 <= bound)})`,
+      `- ${framework} (8) breaker open, p99 within 10% of bare: ×${fmt(p99, 2)} ${verdict(p99 <= 1.1)}`,
+    );
+  }
+  return rows.join('\n');
+}
+
+/** The whole report, markdown. */
+export function renderReport(results) {
+  const targets = [];
+  const [throughput, rss] = throughputTables(results, targets);
+  const upstream = upstreamTable(results, targets);
+  const breaker = breakerTable(results, targets);
+  const { before, after } = results.machine;
+  const t = results.timing;
+  const psi = before.cpuPressure60
+    ? `; CPU pressure (PSI some avg60) ${before.cpuPressure60}% before, ${after.cpuPressure60}% after`
+    : '';
+  return `
+## Throughput and latency, 50 connections (2 MB page: 10); ratios against bare in the same run
+
+${throughput}
+
+## Memory, 2 MB page streamed in 64 KiB chunks, 10 connections
+
+Peak RSS: the max of \`process.memoryUsage.rss()\`, sampled every 50 ms in the server during each measured window (median over windows). At rest: the server's RSS once listening, before any request. maxRSS: \`process.resourceUsage().maxRSS\` over the server process's life (warm-up included).
+
+${rss}
+
+## Upstream efficiency: ${t.upstreamRequests} requests, 50 connections, cold cache
+
+${upstream}
+
+## DevRev hanging: timeoutMs 500; the breaker opens after 5 consecutive failures, 10 s cool-down
+
+${breaker}
+
+## Targets
+
+${targets.join('\n')}
+
+Machine: ${before.cpu}, ${before.cores} cores, Node ${before.node}; load average ${fmt(before.loadavg, 1)} before, ${fmt(after.loadavg, 1)} after${psi}. ${results.pinned ? 'Server pinned to core 0; load generator, orchestrator and emulator on core 1.' : 'No core pinning.'}
+Command: \`${results.command}\`: ${t.rounds} rounds of ${t.measure} s per configuration after a ${t.warmup} s warm-up; breaker windows ${t.breaker} s; ${fmt(results.seconds)} s in all.
+`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.stdout.write(renderReport(JSON.parse(readFileSync(process.argv[2], 'utf8'))));
+}

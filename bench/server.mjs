@@ -1,0 +1,126 @@
+// One measured server, a process of its own: `node server.mjs --framework express --scenario
+// inject --endpoint URL --script-src URL [--timeout-ms 2000] [--timing]` (apps.mjs has the
+// routes and scenarios). Prints `{"port":N,"pid":N}` as one JSON line once listening.
+//
+// RSS: sampled with `process.memoryUsage.rss()` every 50 ms. Over IPC, `{cmd:'window'}` starts
+// a measured window and `{cmd:'stats'}` answers the window's max sampled RSS (with the heap
+// breakdown at that sample), the RSS right after listening, the process's
+// `resourceUsage().maxRSS`, and the CPU time the window used, in all and per request served.
+// `{cmd:'exit'}` (or SIGTERM) exits normally, so that `--cpu-prof` writes its profile.
+import { parseArgs } from 'node:util';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { apps, SCENARIOS } from './apps.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    framework: { type: 'string' },
+    scenario: { type: 'string' },
+    endpoint: { type: 'string', default: 'http://127.0.0.1:9/internal/auth-tokens.create' },
+    'script-src': { type: 'string', default: 'http://127.0.0.1:9/static/plug.js' },
+    'timeout-ms': { type: 'string', default: '2000' },
+    // Time from a request's arrival to its route handler (what the middleware held it for).
+    timing: { type: 'boolean', default: false },
+  },
+});
+if (!SCENARIOS.includes(args.scenario)) throw new Error(`unknown scenario ${args.scenario}`);
+if (!(args.framework in apps)) throw new Error(`unknown framework ${args.framework}`);
+
+/** onError calls by code, e.g. `{ TIMEOUT: 3 }`. */
+let onErrors = {};
+const plugOptions = (resolveUser) => ({
+  appAccessToken: 'bench-aat',
+  endpoint: args.endpoint,
+  timeoutMs: Number(args['timeout-ms']),
+  resolveUser,
+  // Counted, not logged: the breaker scenario fails every request on purpose.
+  onError: (error) => {
+    onErrors[error.code] = (onErrors[error.code] ?? 0) + 1;
+  },
+  ...(args.scenario === 'inject'
+    ? { appId: 'bench-app', injectScript: { scriptSrc: args['script-src'] } }
+    : {}),
+});
+const ARRIVED = Symbol('arrived');
+let held = [];
+/** Called by every route with the raw request: how long since it arrived (with `--timing`). */
+const reached = (raw) => {
+  if (raw[ARRIVED] !== undefined) held.push(performance.now() - raw[ARRIVED]);
+};
+
+const server = await apps[args.framework]({ scenario: args.scenario, plugOptions, reached });
+// The footprint of the loaded code before any request: what a scenario costs at rest.
+const rssAtListen = process.memoryUsage.rss();
+let served = 0; // requests in the window, counted here: CPU time per request needs no load figure
+server.on('request', () => void served++);
+if (args.timing) {
+  server.prependListener('request', (req) => {
+    req[ARRIVED] = performance.now();
+  });
+}
+
+// RSS over the measured window, sampled every 50 ms (and once at each end of it).
+let maxRss = 0;
+let atPeak; // process.memoryUsage() and V8's new space at the peak sample: where the RSS went
+let samples = 0;
+let windowCpu = process.cpuUsage();
+let windowStart = performance.now();
+const sample = () => {
+  const rss = process.memoryUsage.rss();
+  samples++;
+  if (rss <= maxRss) return;
+  maxRss = rss;
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  atPeak = { ...process.memoryUsage(), newSpace: newSpace?.space_size };
+};
+setInterval(sample, 50).unref();
+
+/** p50, p99 and max of the `--timing` samples, in ms. */
+function quantiles(xs) {
+  if (xs.length === 0) return undefined;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { count: xs.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) };
+}
+
+function exit() {
+  server.close();
+  server.closeAllConnections?.();
+  process.exit(0);
+}
+process.on('SIGTERM', exit);
+process.on('SIGINT', exit);
+process.on('disconnect', exit); // the orchestrator died: never outlive it
+process.on('message', (message) => {
+  if (message.cmd === 'window') {
+    maxRss = 0;
+    atPeak = undefined;
+    samples = 0;
+    served = 0;
+    held = [];
+    onErrors = {};
+    sample();
+    windowCpu = process.cpuUsage();
+    windowStart = performance.now();
+    process.send({ cmd: 'window' });
+  } else if (message.cmd === 'stats') {
+    sample();
+    const cpu = process.cpuUsage(windowCpu);
+    const wallMs = performance.now() - windowStart;
+    process.send({
+      cmd: 'stats',
+      maxRss,
+      atPeak,
+      samples,
+      maxRssProcess: process.resourceUsage().maxRSS * 1024,
+      rssAtListen,
+      cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+      cpuPerRequest: served > 0 ? (cpu.user + cpu.system) / served : undefined,
+      served,
+      held: quantiles(held),
+      onErrors,
+    });
+  } else if (message.cmd === 'exit') {
+    exit();
+  }
+});
+process.stdout.write(`${JSON.stringify({ port: server.address().port, pid: process.pid })}\n`);
