@@ -31,7 +31,7 @@ const hostileText = fc.oneof(
     '\u2029',
     '&lt;',
     ']]>',
-    '${alert(1)}',
+    `\${alert(1)}`, // a template placeholder, as text
     '\\',
     '"',
     "'",
