@@ -37,10 +37,13 @@ type Outcome<T> = { ok: true; value: T } | { ok: false };
  */
 export function guardStore(store: TokenStore, options: GuardOptions): GuardedStore {
   const { callTimeoutMs, fallback, onError, secret } = options;
-  let failing = false;
-  const report = (operation: string, error: unknown) => {
-    const news = !failing;
-    failing = true;
+  // Calls are numbered: an outage starts with a failed call and ends when a call started
+  // after that one succeeds (an older call that answers late says nothing about now).
+  let calls = 0;
+  let failingSince: number | undefined;
+  const report = (operation: string, error: unknown, callNumber: number) => {
+    const news = failingSince === undefined;
+    failingSince = Math.max(failingSince ?? 0, callNumber);
     if (!news || !onError) return;
     const cause = sanitizedCause(error, secret);
     const message = `the token store's ${operation}() failed (${cause.message}); ${helpFor('STORE_FAILED')}`;
@@ -52,13 +55,14 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
   };
   const ready = Promise.resolve()
     .then(() => store.init?.())
-    .catch((error: unknown) => report('init', error));
+    .catch((error: unknown) => report('init', error, 0));
 
   async function call<T>(
     operation: string,
     run: () => T | Promise<T>,
     limit = callTimeoutMs,
   ): Promise<Outcome<T>> {
+    const callNumber = ++calls;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
@@ -68,10 +72,11 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
     work.catch(() => undefined); // a late rejection after the timeout is not unhandled
     try {
       const value = await Promise.race([work, timeout]);
-      failing = false; // the outage, if any, is over: the next failure is news again
+      // The outage, if any, is over: the next failure is news again.
+      if (failingSince !== undefined && callNumber > failingSince) failingSince = undefined;
       return { ok: true, value };
     } catch (error) {
-      report(operation, error);
+      report(operation, error, callNumber);
       return { ok: false };
     } finally {
       clearTimeout(timer);
