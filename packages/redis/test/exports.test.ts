@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const workspace = join(here, '..', '..');
+const dist = join(here, 'dist');
+const require = createRequire(import.meta.url);
+
+// dist is built, when stale, once for the whole run by vitest.global-setup.ts.
+
+describe('the built package', () => {
+  test('require() of dist/index.cjs exposes redisStore and nothing else', () => {
+    const cjs = require(join(dist, 'index.cjs')) as Record<string, unknown>;
+    expect(Object.keys(cjs).sort()).toEqual(['redisStore']);
+    expect(typeof cjs.redisStore).toBe('function');
+  });
+
+  test('import() of dist/index.js exposes redisStore and nothing else', async () => {
+    const esm = (await import(pathToFileURL(join(dist, 'index.js')).href)) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(esm).sort()).toEqual(['redisStore']);
+  });
+
+  test('needs neither redis nor ioredis at run time', () => {
+    for (const file of ['index.js', 'index.cjs']) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect(text).not.toMatch(/require\(["'](?:redis|ioredis)|from ["'](?:redis|ioredis)/);
+    }
+  });
+
+  test('type-checks for a TypeScript consumer with node-redis v4, v5, ioredis and sendCommand', () => {
+    const consumer = [
+      "import type { TokenStore } from '@plug-session/core';",
+      "import { redisStore, type RedisStoreOptions } from '@plug-session/redis';",
+      "import { createClient as createClient4, createCluster as createCluster4 } from 'redis4';",
+      "import { createClient as createClient5, createCluster as createCluster5 } from 'redis5';",
+      "import { Cluster, Redis } from 'ioredis';",
+      'export const stores: TokenStore[] = [',
+      '  redisStore({ client: createClient4() }),',
+      '  redisStore({ client: createClient5(), prefix: "app:", lockMs: 1000 }),',
+      '  redisStore({ client: createCluster4({ rootNodes: [] }) }),',
+      '  redisStore({ client: createCluster5({ rootNodes: [] }) }),',
+      '  redisStore({ client: new Redis({ lazyConnect: true }) }),',
+      '  redisStore({ client: new Cluster([], { lazyConnect: true }) }),',
+      '  redisStore({ sendCommand: async (args: string[]) => args.length }),',
+      '];',
+      '// @ts-expect-error a URL is not a client',
+      "export const wrong: RedisStoreOptions = { client: 'redis://localhost' };",
+      '',
+    ].join('\n');
+    // Inside the package, so that `@plug-session/redis` resolves to itself through `exports`.
+    const dir = mkdtempSync(join(here, '.consumer-'));
+    try {
+      writeFileSync(join(dir, 'esm.mts'), consumer);
+      writeFileSync(join(dir, 'cjs.cts'), consumer);
+      const compilerOptions = {
+        module: 'node16',
+        moduleResolution: 'node16',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      };
+      const config = { compilerOptions, files: ['esm.mts', 'cjs.cts'] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      const tsc = require.resolve('typescript/bin/tsc', { paths: [workspace] });
+      const result = (() => {
+        try {
+          return execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+        } catch (error) {
+          return String((error as { stdout?: string }).stdout ?? error);
+        }
+      })();
+      expect(result).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
