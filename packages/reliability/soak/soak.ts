@@ -347,18 +347,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         if (due >= totalMs) return;
         const wait = due - elapsed();
         if (wait > 0) await sleep(wait);
-        // Half the users come back often (a hot tenth of the identities, cache hits); the
+        // Every app sees the whole walk (its own cache must cope with all the identities):
+        // half the users come back often (a hot tenth of the identities, cache hits), the
         // others walk through the rest, each seen again only after far more other users than
         // the cache holds, so they keep falling out of it. A seventh are anonymous.
+        const url = urls[index % urls.length]!;
+        const k = Math.floor(index / urls.length);
         const hot = Math.floor(identities / 10);
         const user =
-          index % 7 === 6
+          k % 7 === 6
             ? undefined
-            : index % 2 === 0
-              ? `s-${(index * 31) % hot}`
-              : `s-${hot + ((index * 7919) % (identities - hot))}`;
-        const path = paths[index % 3]!;
-        const url = urls[index % urls.length]!;
+            : k % 2 === 0
+              ? `s-${((k >> 1) * 31) % hot}`
+              : `s-${hot + (((k >> 1) * 7919) % (identities - hot))}`;
+        const path = paths[k % 3]!;
         const startedMs = elapsed();
         const w = windowAt(startedMs);
         let reply: Reply | undefined;
