@@ -74,7 +74,7 @@ export function redisStore(options: RedisStoreOptions): RedisTokenStore {
   if (!Number.isFinite(lockMs) || lockMs < 1) {
     throw new TypeError(`redisStore: lockMs must be a positive number of ms; got ${lockMs}`);
   }
-  // Who holds a lock: this store, whatever instance or process it lives in.
+  // What a lock taken by this store holds, so that unlock releases only this store's locks.
   const owner = randomUUID();
 
   return {
