@@ -29,8 +29,8 @@ export function coreLayout(pin) {
   return { server: 0, load: 1 };
 }
 
-function fork(script, args, core, nodeFlags = []) {
-  const node = [...nodeFlags, here(script), ...args];
+function fork(script, args, core) {
+  const node = [here(script), ...args];
   const [command, argv] =
     core === undefined
       ? [process.execPath, node]
@@ -64,8 +64,8 @@ export async function startServer(options) {
   const args = ['--framework', framework, '--scenario', scenario, '--endpoint', endpoint];
   args.push('--script-src', scriptSrc, '--timeout-ms', String(timeoutMs));
   if (timing) args.push('--timing');
-  const flags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = fork('server.mjs', args, core, flags);
+  if (profileDir) args.push('--profile', profileDir);
+  const child = fork('server.mjs', args, core);
   let out = '';
   child.stdout.setEncoding('utf8');
   const line = new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // plug-session's benchmark orchestrator (`pnpm bench`, or `node bench/run.mjs` after
 // `pnpm build`). Flags: --quick (about a minute), --only express,koa, --json out.json,
-// --profile (servers write .cpuprofile files to bench/profiles/), --no-pin.
+// --profile (each server's measured windows are CPU-profiled into
+// bench/profiles/<framework>-<config>/window-N.cpuprofile; read them with profile.mjs), --no-pin.
 // Progress goes to stderr; the markdown report to stdout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

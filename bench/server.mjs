@@ -6,7 +6,12 @@
 // a measured window and `{cmd:'stats'}` answers the window's max sampled RSS (with the heap
 // breakdown at that sample), the RSS right after listening, the process's
 // `resourceUsage().maxRSS`, and the CPU time the window used, in all and per request served.
-// `{cmd:'exit'}` (or SIGTERM) exits normally, so that `--cpu-prof` writes its profile.
+// `{cmd:'exit'}` (or SIGTERM) exits normally. With `--profile DIR`, each window is CPU-profiled
+// (V8's sampling profiler through the inspector, 100 µs interval) into DIR/window-N.cpuprofile:
+// only the measured load, not start-up.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { apps, SCENARIOS } from './apps.mjs';
@@ -20,6 +25,7 @@ const { values: args } = parseArgs({
     'timeout-ms': { type: 'string', default: '2000' },
     // Time from a request's arrival to its route handler (what the middleware held it for).
     timing: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 if (!SCENARIOS.includes(args.scenario)) throw new Error(`unknown scenario ${args.scenario}`);
@@ -82,6 +88,23 @@ function quantiles(xs) {
   return { count: xs.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) };
 }
 
+let profiler;
+let profiled = 0;
+async function startProfile() {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+  await profiler.post('Profiler.start');
+}
+async function stopProfile() {
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = undefined;
+  mkdirSync(args.profile, { recursive: true });
+  writeFileSync(join(args.profile, `window-${++profiled}.cpuprofile`), JSON.stringify(profile));
+}
+
 function exit() {
   server.close();
   server.closeAllConnections?.();
@@ -90,8 +113,9 @@ function exit() {
 process.on('SIGTERM', exit);
 process.on('SIGINT', exit);
 process.on('disconnect', exit); // the orchestrator died: never outlive it
-process.on('message', (message) => {
+process.on('message', async (message) => {
   if (message.cmd === 'window') {
+    if (args.profile) await startProfile();
     maxRss = 0;
     atPeak = undefined;
     samples = 0;
@@ -106,6 +130,7 @@ process.on('message', (message) => {
     sample();
     const cpu = process.cpuUsage(windowCpu);
     const wallMs = performance.now() - windowStart;
+    if (profiler) await stopProfile();
     process.send({
       cmd: 'stats',
       maxRss,
