@@ -7,11 +7,11 @@ import { isInjectable } from './injectable.js';
 import { createInjectionPlan } from './injection-plan.js';
 import { normalizeOptions } from './options.js';
 import type { PlugSessionOptions } from './options-types.js';
-import { sanitizedCause, toPlugSessionError } from './request-errors.js';
 import { formatIssues, validateRevInfo } from './rev-info-schema.js';
 import { renderSnippet } from './snippet.js';
 import { createTokenProvider } from './token-provider.js';
 import { tokenRouteResponse } from './token-route.js';
+import { sanitizedCause, toPlugSessionError } from './upstream-errors.js';
 
 /** What an adapter may add to the engine: today, where default warnings go. */
 export interface EngineHooks<Req> {
@@ -43,11 +43,17 @@ export function createPlugSession<Req>(
   const opts = normalizeOptions(options);
   const onError = opts.onError ?? createDefaultReporter(hooks.warn);
   const secret = opts.appAccessToken;
+  // A store failure is not tied to one request: it is reported with the request whose
+  // lookup notices it, once until it is taken.
+  let storeError: PlugSessionError | undefined;
   const provider = createTokenProvider({
     endpoint: opts.endpoint,
     appAccessToken: secret,
     timeoutMs: opts.timeoutMs,
     cache: opts.cache,
+    onStoreError: (error) => {
+      storeError ??= error;
+    },
   });
 
   const report = (error: PlugSessionError, req: Req): void => {
@@ -117,6 +123,11 @@ export function createPlugSession<Req>(
         return { kind: 'identified', token: token.token, expiresAt: new Date(token.expiresAt) };
       } catch (cause) {
         return fail(toPlugSessionError(cause, secret), req);
+      } finally {
+        if (storeError) {
+          report(storeError, req);
+          storeError = undefined;
+        }
       }
     },
 

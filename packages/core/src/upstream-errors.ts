@@ -39,8 +39,18 @@ export function sanitizedCause(error: unknown, secret: string): Error {
   if (code !== undefined) {
     Object.defineProperty(cause, 'code', { value: code, enumerable: true });
   }
-  if (cause.stack) cause.stack = redactSecret(cause.stack, secret);
+  // Keep the original stack (a resolver's own frames help its author), redacted.
+  const stack = source?.stack ?? cause.stack;
+  if (stack) cause.stack = redactSecret(stack, secret);
   return cause;
+}
+
+/** Any thrown value as a PlugSessionError, never carrying the secret. */
+export function toPlugSessionError(value: unknown, secret: string): PlugSessionError {
+  if (value instanceof PlugSessionError) return value;
+  return new PlugSessionError('NETWORK', 'an unexpected error stopped the token request', {
+    cause: sanitizedCause(value, secret),
+  });
 }
 
 /** The `code` of a Node or undici error (`ECONNRESET`, `UND_ERR_SOCKET`…), if any. */
