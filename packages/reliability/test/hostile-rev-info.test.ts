@@ -7,6 +7,7 @@ import {
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type LogCapture } from '../../conformance/src/support/logs.js';
 import { Evidence } from './support/evidence.js';
 import { AAT } from './support/setup.js';
 import { createSummary } from './support/summary.js';
@@ -277,6 +278,7 @@ function unknownKeysOf(revInfo: Record<string, unknown>): string[] {
 
 const summary = createSummary('hostile-rev-info');
 let emu: Emulator;
+let logs: LogCapture;
 let engine: PlugSession<{ value: unknown }>;
 const evidence = new Evidence();
 const outcomes = {
@@ -289,6 +291,7 @@ const outcomes = {
 };
 
 beforeAll(async () => {
+  logs = captureLogs();
   emu = await startEmulator({ appAccessToken: AAT });
   engine = createPlugSession<{ value: unknown }>({
     appAccessToken: AAT,
@@ -303,12 +306,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine.close();
   await emu.close();
+  evidence.logs(logs.lines);
+  logs.restore();
   summary.add({
     scenario: 'hostile rev_info through createPlugSession',
     ...outcomes,
+    errorsSearched: evidence.errors,
     problems: evidence.problemCount,
   });
   summary.print();
+  expect(evidence.problems, 'no AAT in any error or log line').toEqual([]);
 });
 
 describe('a hostile rev_info from resolveUser, through the engine', () => {

@@ -5,7 +5,7 @@ import { type Emulator, startEmulator } from '@plug-session/emulator';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFailure } from '../../conformance/src/support/harness.js';
-import { type Reply, send } from '../../conformance/src/support/http.js';
+import { dumpReply, type Reply, send } from '../../conformance/src/support/http.js';
 import { captureLogs, type LogCapture } from '../../conformance/src/support/logs.js';
 import { bytes, echoRoute, HTML, htmlRoute, PAGE } from '../../conformance/src/support/pages.js';
 import { expectInjectedOnce, expectUntouched } from '../../conformance/src/support/snippet.js';
@@ -50,8 +50,12 @@ const base = (driver: (typeof ADAPTERS)[number], extra: Partial<Options> = {}): 
   ...extra,
 });
 
-/** No header of the answer is a cookie, and no header value carries a line break or the payload. */
+/**
+ * No header of the answer is a cookie, no header value carries a line break or the payload,
+ * and the AAT is nowhere in it.
+ */
 function expectCleanHeaders(reply: Reply, payload: string) {
+  expect(dumpReply(reply)).not.toContain(AAT_MARK);
   expect(reply.headers['set-cookie']).toBeUndefined();
   for (const [name, value] of Object.entries(reply.headers)) {
     for (const text of [value ?? ''].flat()) {

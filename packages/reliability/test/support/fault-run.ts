@@ -176,8 +176,9 @@ export async function runFaultScenario(
       return { path };
     });
     const callsBefore = upstream.callCount;
-    const faultStarted = Date.now();
+    let faultStarted = Date.now();
     const phase = await withLoadSlot(async () => {
+      faultStarted = Date.now();
       const stop = await scenario.start(upstream);
       const samples = await runLoad(app.url, shots, {
         concurrency: LOAD.concurrency,
@@ -303,16 +304,18 @@ export async function runFaultScenario(
 
     // 4. Everyone gets a token again.
     const after = judgeAll(
-      await runLoad(
-        app.url,
-        [
-          ...Array.from({ length: LOAD.afterUsers }, (_, i) => ({
-            path: PATHS[i % 3]!,
-            user: `u-${20_000 + i}`,
-          })),
-          ...warm.map((user) => ({ path: '/page', user })),
-        ],
-        { concurrency: LOAD.burst },
+      await withLoadSlot(() =>
+        runLoad(
+          app.url,
+          [
+            ...Array.from({ length: LOAD.afterUsers }, (_, i) => ({
+              path: PATHS[i % 3]!,
+              user: `u-${20_000 + i}`,
+            })),
+            ...warm.map((user) => ({ path: '/page', user })),
+          ],
+          { concurrency: LOAD.burst },
+        ),
       ),
     );
     const afterServed = after.filter((s) => tokenOf(s) !== undefined).length;
