@@ -7,6 +7,11 @@ export interface GuardedStore {
   get(key: string): Promise<CachedToken | undefined>;
   set(key: string, value: CachedToken, ttlMs: number): Promise<void>;
   readonly canLock: boolean;
+  /**
+   * A synchronous look-up, for the built-in memory store only: a cache hit then costs no
+   * timer, race or promise chain (the hot path of every identified request).
+   */
+  peek?(key: string): CachedToken | undefined;
   /** `true`: locked; `false`: another instance holds it; `undefined`: the store failed. */
   lock(key: string, ttlMs: number): Promise<boolean | undefined>;
   unlock(key: string): Promise<void>;
@@ -24,6 +29,8 @@ export interface GuardOptions {
    * otherwise be reported on every request of every page).
    */
   onError?: (error: PlugSessionError) => void;
+  /** A synchronous look-up the store is known to answer at once and never fail. */
+  peek?: (key: string) => CachedToken | undefined;
   /** Redacted from every error (the AAT). */
   secret: string;
 }
@@ -109,6 +116,7 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
       if (!done.ok) await fallback?.set(key, value, ttlMs);
     },
     canLock: typeof store.lock === 'function',
+    ...(options.peek ? { peek: options.peek } : {}),
     async lock(key, ttlMs) {
       const got = await call('lock', () => store.lock?.(key, ttlMs));
       return got.ok ? got.value === true : undefined;

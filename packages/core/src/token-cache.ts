@@ -119,6 +119,13 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   return {
     get(key, revInfo) {
+      // The hot path: a fresh hit in the memory store. Anything else (a refresh due, a
+      // miss, a shared store) takes the full, deadline-bound lookup.
+      const hit = store?.peek?.(key);
+      if (hit && now() < hit.refreshAt) {
+        publishCache({ event: 'hit' });
+        return Promise.resolve(hit);
+      }
       const deadline = performance.now() + timeoutMs;
       return withDeadline(lookup(key, revInfo, deadline), deadline + DEADLINE_GRACE_MS);
     },

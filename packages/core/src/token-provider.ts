@@ -97,7 +97,10 @@ function storeFor(
   return guardStore(cache.store ?? memory, {
     callTimeoutMs,
     secret,
-    ...(cache.store ? { fallback: memory } : {}),
+    // lru-cache answers synchronously and never fails: hits need no guarding.
+    ...(cache.store
+      ? { fallback: memory }
+      : { peek: (key: string) => memory.get(key) as CachedToken | undefined }),
     ...(onError ? { onError } : {}),
   });
 }
