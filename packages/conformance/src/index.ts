@@ -8,3 +8,4 @@ export type {
 } from './driver.js';
 export { nodeHttpDriver } from './reference-driver.js';
 export { runConformanceSuite } from './suite.js';
+export { typecheckConsumer } from './support/typecheck-consumer.js';
