@@ -135,7 +135,7 @@ async function mint(command: MintCommand, io: CliIo): Promise<number> {
   // core's retry timers are unref()'d so that they never hold a server open; here they are
   // all there is, and Node would exit mid-backoff with status 0. Hold the process until done.
   const keepAlive = setInterval(() => {}, 60_000);
-  const resolution = await engine.resolve(undefined).finally(() => {
+  const resolution = await Promise.resolve(engine.resolve(undefined)).finally(() => {
     clearInterval(keepAlive);
     return engine.close();
   });

@@ -4,14 +4,14 @@ import type { PlugSession, Resolution } from './engine-types.js';
 import { PlugSessionError } from './errors.js';
 import type { HeaderAccess } from './http-types.js';
 import { isInjectable } from './injectable.js';
-import { createInjectionPlan } from './injection-plan.js';
+import { createInjectionPlan, type RenderedSnippet } from './injection-plan.js';
 import { normalizeOptions } from './options.js';
 import type { PlugSessionOptions } from './options-types.js';
-import { formatIssues, validateRevInfo } from './rev-info-schema.js';
 import { renderSnippet } from './snippet.js';
 import { createTokenProvider } from './token-provider.js';
 import { tokenRouteResponse } from './token-route.js';
 import { sanitizedCause, toPlugSessionError } from './upstream-errors.js';
+import { createUserResolver } from './user-resolver.js';
 
 /** What an adapter may add to the engine: today, where default warnings go. */
 export interface EngineHooks<Req> {
@@ -21,7 +21,6 @@ export interface EngineHooks<Req> {
 
 // A registry symbol, so two copies of core (ESM and CJS, or two versions) agree on the claim.
 const INJECTION_CLAIM = Symbol.for('plug-session.injection-claim');
-const ANONYMOUS: Resolution = Object.freeze({ kind: 'anonymous' });
 
 /**
  * Creates the engine every adapter drives: validates the options (throwing
@@ -63,11 +62,21 @@ export function createPlugSession<Req>(
       // A throwing onError must not turn a reported failure into a broken page.
     }
   };
-  const fail = (error: PlugSessionError, req: Req): Resolution => {
-    report(error, req);
-    return { kind: 'failed', error };
-  };
+  const resolve = createUserResolver({
+    resolveUser: opts.resolveUser,
+    cacheMax: opts.cache === false ? undefined : opts.cache.max,
+    provider,
+    secret,
+    report,
+    takeStoreError() {
+      const error = storeError;
+      storeError = undefined;
+      return error;
+    },
+  });
 
+  // Keyed by resolution: the engine keeps one per cached token, and one for anonymous visitors.
+  const snippets = new WeakMap<Resolution, RenderedSnippet>();
   const nonceFor = (req: Req, headers: HeaderAccess): string | undefined => {
     const chosen = opts.inject?.nonce?.(req);
     return chosen ?? nonceFromCsp(headers.get('content-security-policy'));
@@ -96,40 +105,7 @@ export function createPlugSession<Req>(
       return (query === -1 ? path : path.slice(0, query)) === opts.tokenRoute;
     },
 
-    async resolve(req) {
-      let user: unknown;
-      try {
-        user = await opts.resolveUser(req);
-      } catch (cause) {
-        const error = new PlugSessionError(
-          'RESOLVER_FAILED',
-          'resolveUser threw; the request went on without a token',
-          { cause: sanitizedCause(cause, secret) },
-        );
-        return fail(error, req);
-      }
-      if (user === null || user === undefined) return ANONYMOUS;
-      const checked = validateRevInfo(user);
-      if (!checked.success) {
-        const error = new PlugSessionError(
-          'INVALID_REV_INFO',
-          `resolveUser returned an invalid rev_info, so no call was made to DevRev: ${formatIssues(checked.issues)}`,
-          { issues: checked.issues },
-        );
-        return fail(error, req);
-      }
-      try {
-        const token = await provider.getToken(checked.output);
-        return { kind: 'identified', token: token.token, expiresAt: new Date(token.expiresAt) };
-      } catch (cause) {
-        return fail(toPlugSessionError(cause, secret), req);
-      } finally {
-        if (storeError) {
-          report(storeError, req);
-          storeError = undefined;
-        }
-      }
-    },
+    resolve,
 
     tokenRouteResponse,
 
@@ -147,21 +123,27 @@ export function createPlugSession<Req>(
       if (resolution.kind === 'skipped' || resolution.kind === 'failed') return undefined;
       if (resolution.kind === 'anonymous' && !inject.anonymous) return undefined;
       if (!isInjectable(response)) return undefined;
-      let snippet: string;
-      try {
-        snippet = renderSnippet({
-          scriptSrc: inject.scriptSrc,
-          appId: opts.appId,
-          sessionToken: resolution.kind === 'identified' ? resolution.token : undefined,
-          initOptions: inject.initOptions,
-          nonce: nonceFor(req, response.headers),
-        });
-      } catch (cause) {
-        report(toPlugSessionError(cause, secret), req);
-        return undefined;
+      const nonce = nonceFor(req, response.headers);
+      // Without a nonce a user's snippet is the same on every page: rendered once per token.
+      let snippet = nonce === undefined ? snippets.get(resolution) : undefined;
+      if (snippet === undefined) {
+        try {
+          const text = renderSnippet({
+            scriptSrc: inject.scriptSrc,
+            appId: opts.appId,
+            sessionToken: resolution.kind === 'identified' ? resolution.token : undefined,
+            initOptions: inject.initOptions,
+            nonce,
+          });
+          snippet = { text, bytes: Buffer.from(text, 'latin1') };
+        } catch (cause) {
+          report(toPlugSessionError(cause, secret), req);
+          return undefined;
+        }
+        if (nonce === undefined) snippets.set(resolution, snippet);
       }
       return createInjectionPlan({
-        snippet: Buffer.from(snippet, 'latin1'),
+        snippet,
         scriptSrc: inject.scriptSrc,
         identified: resolution.kind === 'identified',
         headers: response.headers,

@@ -35,9 +35,10 @@ export interface InjectionPlan {
   /**
    * For a body known at once. Returns the new body and fixes the headers (content-length,
    * etag, last-modified, cache-control), or `undefined` when the page is left alone (it
-   * already loads plug.js), with headers untouched.
+   * already loads plug.js), with headers untouched. A string body (UTF-8) comes back a
+   * string, bytes come back as a Buffer.
    */
-  injectBody(body: string | Uint8Array): Buffer | undefined;
+  injectBody(body: string | Uint8Array): string | Buffer | undefined;
   /** For a streamed body: fixes the headers (content-length removed) and returns the injector. */
   startStream(): ByteInjector;
   /** {@link startStream} as a Node `Transform`. */
@@ -58,10 +59,13 @@ export interface PlugSession<Req> {
   /** `true` when this request is a `GET` of the token route (the path without its query). */
   isTokenRoute(method: string, path: string): boolean;
   /**
-   * Resolves the user and gets a token. Never throws; every failure goes to `onError` once
-   * and yields `{ kind: 'failed' }`. Does not look at `skip`.
+   * Resolves the user and gets a token. Never throws or rejects; every failure goes to
+   * `onError` once and yields `{ kind: 'failed' }`. Does not look at `skip`. Synchronous
+   * when nothing has to be waited for (a synchronous `resolveUser` and a token ready in the
+   * in-memory cache: a logged-in user's every page after the first), else a promise; `await`
+   * takes both.
    */
-  resolve(req: Req): Promise<Resolution>;
+  resolve(req: Req): Resolution | Promise<Resolution>;
   /** The token route's response for a resolution. */
   tokenRouteResponse(resolution: Resolution): TokenRouteResponse;
   /**

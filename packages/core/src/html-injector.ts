@@ -2,7 +2,6 @@ import { Transform } from 'node:stream';
 import type { StreamFinder, TagNeedle } from './byte-search.js';
 import {
   BODY_TAG,
-  createFinder,
   createStreamFinder,
   HTML_TAG,
   lastTag,
@@ -12,7 +11,7 @@ import {
 import type { ByteInjector } from './engine-types.js';
 
 const EMPTY = Buffer.alloc(0);
-const asBuffer = (bytes: Uint8Array): Buffer =>
+export const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
@@ -133,27 +132,6 @@ export class HtmlInjector implements ByteInjector {
  */
 export function createHtmlInjector(snippet: Buffer, scriptSrc: string): HtmlInjector {
   return new HtmlInjector(snippet, scriptSrc);
-}
-
-/**
- * The same injection for a body known at once; `undefined` when the body already contains
- * `scriptSrc` (left alone).
- * @example
- * injectHtml('<html><body>hi</body></html>', Buffer.from('<script>…</script>'), src);
- * // <Buffer '<html><body>hi<script>…</script></body></html>'>
- */
-export function injectHtml(
-  body: string | Uint8Array,
-  snippet: Buffer,
-  scriptSrc: string,
-): Buffer | undefined {
-  const buf = typeof body === 'string' ? Buffer.from(body) : asBuffer(body);
-  if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
-  if (createFinder(Buffer.from(scriptSrc))(buf)) return undefined;
-  let at = lastTag(buf, BODY_TAG);
-  if (at === -1) at = lastTag(buf, HTML_TAG);
-  if (at === -1) at = buf.length;
-  return Buffer.concat([buf.subarray(0, at), snippet, buf.subarray(at)]);
 }
 
 /**

@@ -24,7 +24,7 @@ export {
   type PlugSessionErrorDetails,
   type RevInfoIssue,
 } from './errors.js';
-export { createHtmlInjector, createInjectTransform, injectHtml } from './html-injector.js';
+export { createHtmlInjector, createInjectTransform } from './html-injector.js';
 export type { HeaderAccess, HeaderValue, ResponseFacts } from './http-types.js';
 export { isInjectable } from './injectable.js';
 export { createMemoryStore } from './memory-store.js';
@@ -49,3 +49,4 @@ export type {
 export { type RevInfo, revInfoSchema, validateRevInfo } from './rev-info-schema.js';
 export { isValidNonce, renderSnippet } from './snippet.js';
 export type { CachedToken, TokenStore } from './token-store.js';
+export { injectHtml } from './whole-body.js';

@@ -1,12 +1,19 @@
 import type { ByteInjector, InjectionPlan } from './engine-types.js';
-import { createHtmlInjector, createInjectTransform, injectHtml } from './html-injector.js';
+import { createHtmlInjector, createInjectTransform } from './html-injector.js';
 import type { HeaderAccess } from './http-types.js';
 import { rewriteInjectedHeaders } from './injected-headers.js';
+import { injectHtml } from './whole-body.js';
 
 /** What {@link createInjectionPlan} needs for one response. */
+/** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
+export interface RenderedSnippet {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
 export interface InjectionPlanInput {
-  /** The rendered snippet, ASCII bytes. */
-  snippet: Buffer;
+  /** The rendered snippet (ASCII: its text and its bytes are the same). */
+  snippet: RenderedSnippet;
   /** A body containing these bytes is left alone. */
   scriptSrc: string;
   /** The snippet carries a user's session token: the response becomes private, no-store. */
@@ -27,12 +34,17 @@ export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
   const { snippet, scriptSrc, identified, headers } = input;
   const startStream = (): ByteInjector => {
     rewriteInjectedHeaders(headers, { identified });
-    return createHtmlInjector(snippet, scriptSrc);
+    return createHtmlInjector(snippet.bytes, scriptSrc);
   };
   return {
     injectBody(body) {
-      const out = injectHtml(body, snippet, scriptSrc);
-      if (out) rewriteInjectedHeaders(headers, { identified, length: out.length });
+      const out =
+        typeof body === 'string'
+          ? injectHtml(body, snippet.text, scriptSrc)
+          : injectHtml(body, snippet.bytes, scriptSrc);
+      if (out === undefined) return undefined;
+      const length = typeof out === 'string' ? Buffer.byteLength(out) : out.length;
+      rewriteInjectedHeaders(headers, { identified, length });
       return out;
     },
     startStream,

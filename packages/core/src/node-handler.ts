@@ -31,7 +31,9 @@ function pathOf(url: string): string {
  * OPTIONS and `skip`; otherwise claims the response for injection, resolves the user, wraps
  * the response with {@link interceptResponse} when this engine injects into it, and returns
  * the resolution (`tokenOf(resolution)` is the request's token). Never rejects on a failure
- * to get a token: that goes to `onError` and yields `{ kind: 'failed' }`.
+ * to get a token: that goes to `onError` and yields `{ kind: 'failed' }`. Returns at once,
+ * without a promise, when the engine resolved the user synchronously (a cached token);
+ * `await` takes both.
  *
  * @example
  * const plug = createPlugSession({ appAccessToken, appId, injectScript: true, resolveUser });
@@ -42,28 +44,39 @@ function pathOf(url: string): string {
  *   res.end('<!doctype html><html><body><h1>Hello</h1></body></html>');
  * }).listen(3000);
  */
-export async function handleNodeRequest<Req extends IncomingMessage>(
+export function handleNodeRequest<Req extends IncomingMessage>(
   engine: PlugSession<Req>,
   req: Req,
   res: ServerResponse,
   options: HandleNodeRequestOptions = {},
-): Promise<NodeRequestOutcome> {
+): NodeRequestOutcome | Promise<NodeRequestOutcome> {
   const method = req.method ?? 'GET';
   if (engine.isTokenRoute(method, pathOf(options.url ?? req.url ?? '/'))) {
-    const answer = engine.tokenRouteResponse(await engine.resolve(req));
-    if (!res.headersSent) {
-      res.statusCode = answer.status;
-      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      res.end(answer.body);
-    }
-    return 'answered';
+    return answerTokenRoute(engine, req, res);
   }
   if (engine.shouldSkip(method, req)) return SKIPPED;
   // The outermost mount claims first, so that a middleware mounted twice injects once.
   const claimed = engine.claimInjection(res);
-  const resolution = await engine.resolve(req);
-  if (claimed) {
-    interceptResponse(res, (facts) => engine.planInjection(req, resolution, facts), method);
+  const settle = (resolution: Resolution): Resolution => {
+    if (claimed) {
+      interceptResponse(res, (facts) => engine.planInjection(req, resolution, facts), method);
+    }
+    return resolution;
+  };
+  const resolution = engine.resolve(req);
+  return resolution instanceof Promise ? resolution.then(settle) : settle(resolution);
+}
+
+async function answerTokenRoute<Req extends IncomingMessage>(
+  engine: PlugSession<Req>,
+  req: Req,
+  res: ServerResponse,
+): Promise<'answered'> {
+  const answer = engine.tokenRouteResponse(await engine.resolve(req));
+  if (!res.headersSent) {
+    res.statusCode = answer.status;
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    res.end(answer.body);
   }
-  return resolution;
+  return 'answered';
 }

@@ -27,6 +27,16 @@ function bodyArgs(args: unknown[]): {
 const isBody = (chunk: unknown): chunk is string | Uint8Array =>
   typeof chunk === 'string' || chunk instanceof Uint8Array;
 
+/**
+ * A body sent whole: a UTF-8 string stays a string (injected without encoding it twice; Node
+ * writes strings as UTF-8 by default), anything else becomes bytes.
+ */
+function wholeBody(body: string | Uint8Array | undefined, encoding: BufferEncoding | undefined) {
+  if (body === undefined) return EMPTY;
+  const utf8 = encoding === undefined || encoding === 'utf8' || encoding === 'utf-8';
+  return typeof body === 'string' && utf8 ? body : toBuffer(body, encoding);
+}
+
 function toBuffer(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): Buffer {
   if (typeof chunk === 'string') return Buffer.from(chunk, encoding ?? 'utf8');
   return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -84,67 +94,145 @@ export function interceptResponse(
   decide: (facts: ResponseFacts) => InjectionPlan | undefined,
   method: string,
 ): void {
-  const target = res as unknown as Patchable;
-  const original = { writeHead: target.writeHead, write: target.write, end: target.end };
-  const headers = nodeHeaders(res);
-  let decided = false;
-  let ended = false;
-  let plan: InjectionPlan | undefined;
-  let injector: ByteInjector | undefined;
-
-  const decideOnce = (): void => {
-    if (decided) return;
-    decided = true;
-    if (res.headersSent) return;
-    try {
-      plan = decide({ method, status: res.statusCode, headers });
-    } catch {
-      plan = undefined;
-    }
+  const target = res as unknown as Patchable & { [STATE]?: Interception };
+  const base = Object.getPrototypeOf(res) as object | null;
+  const own = OWN_METHODS.some((name) => Object.hasOwn(res, name));
+  const state: Interception = {
+    decide,
+    method,
+    decided: false,
+    ended: false,
+    plan: undefined,
+    injector: undefined,
+    original: own || base === null ? snapshot(target) : undefined,
   };
-  const startStream = (): void => {
-    decideOnce();
-    if (plan && !injector) injector = plan.startStream();
-  };
-  const withCallback = (chunk: Buffer, callback: Callback | undefined): unknown[] =>
-    callback ? [chunk, callback] : [chunk];
+  target[STATE] = state;
+  if (state.original) {
+    // Another wrapper (compression, on-headers) already patched this response: wrap its
+    // methods in place, so that ours run first and theirs still see our bytes.
+    target.writeHead = HOOKS.writeHead;
+    target.write = HOOKS.write;
+    target.end = HOOKS.end;
+  } else {
+    // The usual case: one prototype per response class puts the hooks in front of the class's
+    // own methods. No closures per response, and the response keeps a shape Node's own code
+    // has seen before (own function properties would make every one of them a new shape).
+    Object.setPrototypeOf(res, interceptingPrototype(base as object));
+  }
+}
 
-  target.writeHead = function writeHead(...args) {
-    if (decided || res.headersSent) return original.writeHead.apply(this, args);
+const STATE = Symbol('plug-session.interception');
+const OWN_METHODS = ['writeHead', 'write', 'end'] as const;
+
+/** One response's interception, kept on the response under {@link STATE}. */
+interface Interception {
+  decide: (facts: ResponseFacts) => InjectionPlan | undefined;
+  method: string;
+  decided: boolean;
+  ended: boolean;
+  plan: InjectionPlan | undefined;
+  injector: ByteInjector | undefined;
+  /** The methods that were on the response itself, when another wrapper had put them there. */
+  original: Patchable | undefined;
+}
+
+type Hooked = ServerResponse & { [STATE]: Interception };
+
+function snapshot(target: Patchable): Patchable {
+  return { writeHead: target.writeHead, write: target.write, end: target.end };
+}
+
+const prototypes = new WeakMap<object, object>();
+
+function interceptingPrototype(base: object): object {
+  let proto = prototypes.get(base);
+  if (proto === undefined) {
+    proto = Object.create(base, {
+      writeHead: { value: HOOKS.writeHead, writable: true, configurable: true },
+      write: { value: HOOKS.write, writable: true, configurable: true },
+      end: { value: HOOKS.end, writable: true, configurable: true },
+    }) as object;
+    prototypes.set(base, proto);
+  }
+  return proto;
+}
+
+/** The method the hook stands in front of: the wrapper's, else the class's (looked up now). */
+function originalOf(res: Hooked, name: keyof Patchable): Method {
+  const state = res[STATE];
+  if (state.original) return state.original[name];
+  // The intercepting prototype's own prototype is the response's class prototype.
+  const proto = Object.getPrototypeOf(Object.getPrototypeOf(res) as object) as Patchable;
+  return proto[name];
+}
+
+function decideOnce(res: Hooked): void {
+  const state = res[STATE];
+  if (state.decided) return;
+  state.decided = true;
+  if (res.headersSent) return;
+  try {
+    state.plan = state.decide({
+      method: state.method,
+      status: res.statusCode,
+      headers: nodeHeaders(res),
+    });
+  } catch {
+    state.plan = undefined;
+  }
+}
+
+function startStream(res: Hooked): void {
+  decideOnce(res);
+  const state = res[STATE];
+  if (state.plan && !state.injector) state.injector = state.plan.startStream();
+}
+
+const withCallback = (chunk: Buffer | string, callback: Callback | undefined): unknown[] =>
+  callback ? [chunk, callback] : [chunk];
+
+const HOOKS: Patchable = {
+  writeHead(...args) {
+    const res = this as Hooked;
+    const writeHead = originalOf(res, 'writeHead');
+    if (res[STATE].decided || res.headersSent) return writeHead.apply(this, args);
     const [status, reason, fields] = args;
     const hasReason = typeof reason === 'string';
     res.statusCode = Number(status);
     adoptWriteHeadHeaders(res, hasReason ? fields : reason);
     // Headers go out now but the body comes later: it can only be streamed.
-    startStream();
-    return original.writeHead.apply(this, hasReason ? [status, reason] : [status]);
-  };
+    startStream(res);
+    return writeHead.apply(this, hasReason ? [status, reason] : [status]);
+  },
 
-  target.write = function write(...args) {
-    if (!decided) startStream();
+  write(...args) {
+    const res = this as Hooked;
+    const state = res[STATE];
+    if (!state.decided) startStream(res);
+    const write = originalOf(res, 'write');
     const { chunk, encoding, callback } = bodyArgs(args);
-    if (!injector || ended || !isBody(chunk)) return original.write.apply(this, args);
-    return original.write.apply(
-      this,
-      withCallback(injector.push(toBuffer(chunk, encoding)), callback),
-    );
-  };
+    const { injector } = state;
+    if (!injector || state.ended || !isBody(chunk)) return write.apply(this, args);
+    return write.apply(this, withCallback(injector.push(toBuffer(chunk, encoding)), callback));
+  },
 
-  target.end = function end(...args) {
+  end(...args) {
+    const res = this as Hooked;
+    const state = res[STATE];
+    const end = originalOf(res, 'end');
     const { chunk, encoding, callback } = bodyArgs(args);
     const body = chunk === null || chunk === undefined ? undefined : chunk;
-    if (ended || (body !== undefined && !isBody(body))) return original.end.apply(this, args);
-    ended = true;
-    if (!decided) {
-      decideOnce();
-      const whole = plan?.injectBody(body === undefined ? EMPTY : toBuffer(body, encoding));
-      return original.end.apply(this, whole ? withCallback(whole, callback) : args);
+    if (state.ended || (body !== undefined && !isBody(body))) return end.apply(this, args);
+    state.ended = true;
+    if (!state.decided) {
+      decideOnce(res);
+      const whole = state.plan?.injectBody(wholeBody(body, encoding));
+      if (whole === undefined) return end.apply(this, args);
+      return end.apply(this, withCallback(whole, callback));
     }
-    if (!injector) return original.end.apply(this, args);
+    const { injector } = state;
+    if (!injector) return end.apply(this, args);
     const last = body === undefined ? EMPTY : injector.push(toBuffer(body, encoding));
-    return original.end.apply(
-      this,
-      withCallback(Buffer.concat([last, injector.flush()]), callback),
-    );
-  };
-}
+    return end.apply(this, withCallback(Buffer.concat([last, injector.flush()]), callback));
+  },
+};

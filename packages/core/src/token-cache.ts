@@ -18,6 +18,11 @@ export interface TokenCacheOptions {
 }
 
 export interface TokenCache {
+  /**
+   * A token for `key` that needs nothing done, at once: a hit in the memory store that is
+   * not due for refresh. `undefined` sends the caller to {@link TokenCache.get}.
+   */
+  peek(key: string): CachedToken | undefined;
   /** The token for `key`: cached, shared with a call in flight, or freshly minted. */
   get(key: string, revInfo: object): Promise<CachedToken>;
 }
@@ -117,15 +122,20 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return start(key, revInfo, deadline);
   }
 
+  // The hot path: a fresh hit in the memory store. Anything else (a refresh due, a miss, a
+  // shared store) takes the full, deadline-bound lookup.
+  function peek(key: string): CachedToken | undefined {
+    const hit = store?.peek?.(key);
+    if (hit === undefined || now() >= hit.refreshAt) return undefined;
+    publishCache({ event: 'hit' });
+    return hit;
+  }
+
   return {
+    peek,
     get(key, revInfo) {
-      // The hot path: a fresh hit in the memory store. Anything else (a refresh due, a
-      // miss, a shared store) takes the full, deadline-bound lookup.
-      const hit = store?.peek?.(key);
-      if (hit && now() < hit.refreshAt) {
-        publishCache({ event: 'hit' });
-        return Promise.resolve(hit);
-      }
+      const hit = peek(key);
+      if (hit) return Promise.resolve(hit);
       const deadline = performance.now() + timeoutMs;
       return withDeadline(lookup(key, revInfo, deadline), deadline + DEADLINE_GRACE_MS);
     },

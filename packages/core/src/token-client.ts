@@ -1,9 +1,9 @@
-import { Pool } from 'undici';
 import { type Budget, startBudget } from './budget.js';
 import { publishUpstream } from './diagnostics.js';
 import type { PlugSessionError } from './errors.js';
 import { readLimited } from './read-body.js';
 import type { CachedToken } from './token-store.js';
+import { createRequestPool } from './undici-pool.js';
 import {
   isRetryableNetworkError,
   isTimeoutError,
@@ -55,7 +55,10 @@ const MAX_BACKOFF_MS = 1000;
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   const { endpoint, appAccessToken: secret, timeoutMs, now = Date.now } = options;
-  const pool = new Pool(endpoint.origin, { connectTimeout: timeoutMs, keepAliveTimeout: 30_000 });
+  const pool = createRequestPool(endpoint.origin, {
+    connectTimeout: timeoutMs,
+    keepAliveTimeout: 30_000,
+  });
   const path = `${endpoint.pathname}${endpoint.search}`;
   const where = `${endpoint.origin}${endpoint.pathname}`;
   const headers = {

@@ -32,8 +32,15 @@ export interface TokenProviderOptions {
 
 /** Session tokens for validated rev_infos: cached, coalesced, refreshed ahead, protected. */
 export interface TokenProvider {
-  /** The token for `revInfo`; rejects with a {@link PlugSessionError}. Never takes much longer than `timeoutMs`. */
-  getToken(revInfo: RevInfo): Promise<CachedToken>;
+  /** The cache key of a validated rev_info (a hash: no personal data, no AAT). */
+  keyOf(revInfo: RevInfo): string;
+  /** A cached token for `key` that is ready as it is (in memory, not due for refresh), at once. */
+  peek(key: string): CachedToken | undefined;
+  /**
+   * The token for `revInfo` (whose cache key is `key`); rejects with a
+   * {@link PlugSessionError}. Never takes much longer than `timeoutMs`.
+   */
+  getToken(revInfo: RevInfo, key?: string): Promise<CachedToken>;
   /** Cancels calls in flight, closes the connection pool and shuts the store down. */
   close(): Promise<void>;
 }
@@ -78,7 +85,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   });
 
   return {
-    getToken: (revInfo) => tokens.get(cacheKey(revInfo, scope), revInfo),
+    keyOf: (revInfo) => cacheKey(revInfo, scope),
+    peek: (key) => tokens.peek(key),
+    getToken: (revInfo, key = cacheKey(revInfo, scope)) => tokens.get(key, revInfo),
     async close() {
       closing.abort();
       await Promise.allSettled([client.close(), store?.shutdown()]);

@@ -2,7 +2,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHtmlInjector, createInjectTransform, injectHtml } from '../src/html-injector.js';
+import { createHtmlInjector, createInjectTransform } from '../src/html-injector.js';
+import { injectHtml } from '../src/whole-body.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
 const SNIPPET = Buffer.from(
@@ -192,8 +193,43 @@ describe('injection on random pages and chunkings', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(injectHtml('<body>é</body>', SNIPPET, SRC)).toEqual(
+    expect(injectHtml(Buffer.from('<body>é</body>'), SNIPPET, SRC)).toEqual(
       reference(Buffer.from('<body>é</body>')),
+    );
+  });
+
+  it('injectHtml on a string gives the UTF-8 of what it gives on the bytes', () => {
+    // Strings with non-ASCII text, tags in any case, tags cut short, and the script src.
+    const piece = fc.constantFrom(
+      '</body>',
+      '</BODY>',
+      '</bOdY>',
+      '</html>',
+      '</HTML>',
+      '</body',
+      '</bod>',
+      '< /body>',
+      '</body >',
+      '<body>',
+      'é',
+      '日本',
+      '😀',
+      'x',
+      ' ',
+      '<',
+      '</',
+      '>',
+      SRC,
+      SRC.slice(0, 20),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const fromText = injectHtml(text, SNIPPET.toString('latin1'), SRC);
+        const fromBytes = injectHtml(Buffer.from(text), SNIPPET, SRC);
+        expect(fromText === undefined ? undefined : Buffer.from(fromText)).toEqual(fromBytes);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -5,7 +5,8 @@ import { privateNoStore } from '../src/injected-headers.js';
 import { createInjectionPlan } from '../src/injection-plan.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
-const SNIPPET = Buffer.from(`<script src="${SRC}"></script>`);
+const SNIPPET_TEXT = `<script src="${SRC}"></script>`;
+const SNIPPET = { text: SNIPPET_TEXT, bytes: Buffer.from(SNIPPET_TEXT) };
 const PAGE = '<html><body>héllo</body></html>';
 
 function headerMap(initial: Record<string, HeaderValue>): HeaderAccess & {
@@ -40,12 +41,21 @@ function plan(identified: boolean, headers = headerMap(ORIGINAL)) {
 }
 
 describe('createInjectionPlan', () => {
-  it('injects a whole body and sets content-length to the new byte length', () => {
+  it('injects a whole string body, keeps it a string, and sets content-length to its UTF-8 length', () => {
     const { headers, plan: p } = plan(true);
     const body = p.injectBody(PAGE);
-    expect(body?.toString()).toBe(`<html><body>héllo${SNIPPET}</body></html>`);
+    expect(body).toBe(`<html><body>héllo${SNIPPET_TEXT}</body></html>`);
+    expect(headers.all['content-length']).toBe(
+      String(Buffer.byteLength(PAGE) + SNIPPET_TEXT.length),
+    );
+  });
+
+  it('injects a whole byte body into bytes, with content-length its byte length', () => {
+    const { headers, plan: p } = plan(true);
+    const body = p.injectBody(Buffer.from(PAGE));
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(body?.toString()).toBe(`<html><body>héllo${SNIPPET_TEXT}</body></html>`);
     expect(headers.all['content-length']).toBe(String(body?.length));
-    expect(body?.length).toBe(Buffer.byteLength(PAGE) + SNIPPET.length);
   });
 
   it('removes etag and last-modified, which described the original bytes', () => {
@@ -86,7 +96,7 @@ describe('createInjectionPlan', () => {
     expect(headers.all.etag).toBeUndefined();
     expect(headers.all['cache-control']).toBe('private, no-store');
     const out = Buffer.concat([injector.push(Buffer.from(PAGE)), injector.flush()]);
-    expect(out.toString()).toBe(`<html><body>héllo${SNIPPET}</body></html>`);
+    expect(out.toString()).toBe(`<html><body>héllo${SNIPPET_TEXT}</body></html>`);
   });
 
   it('changes headers only when a body method is called', () => {
@@ -103,7 +113,7 @@ describe('createInjectionPlan', () => {
     ]).pipe(p.transform())) {
       parts.push(chunk as Buffer);
     }
-    expect(Buffer.concat(parts).toString()).toBe(`<html><body>héllo${SNIPPET}</body></html>`);
+    expect(Buffer.concat(parts).toString()).toBe(`<html><body>héllo${SNIPPET_TEXT}</body></html>`);
     expect(headers.all['content-length']).toBeUndefined();
   });
 });
