@@ -19,8 +19,13 @@ export interface EngineHooks<Req> {
   warn?: WarnSink<Req>;
 }
 
-// A registry symbol, so two copies of core (ESM and CJS, or two versions) agree on the claim.
-const INJECTION_CLAIM = Symbol.for('plug-session.injection-claim');
+// One set in the process, under a registry symbol, so that two copies of core (ESM and CJS, or
+// two versions) agree on the claim. Not a mark on the response: a new property there would
+// give every response a new shape, which slows Node's own code on it.
+const CLAIMS = Symbol.for('plug-session.injection-claims');
+const registry = globalThis as { [CLAIMS]?: WeakSet<object> };
+registry[CLAIMS] ??= new WeakSet<object>();
+const claims = registry[CLAIMS];
 
 /**
  * Creates the engine every adapter drives: validates the options (throwing
@@ -83,6 +88,8 @@ export function createPlugSession<Req>(
   };
 
   return {
+    injects: opts.inject !== undefined,
+
     shouldSkip(method, req) {
       if (method === 'HEAD' || method === 'OPTIONS') return true;
       if (!opts.skip) return false;
@@ -110,10 +117,8 @@ export function createPlugSession<Req>(
     tokenRouteResponse,
 
     claimInjection(target) {
-      if (!opts.inject) return false;
-      const marked = target as { [INJECTION_CLAIM]?: true };
-      if (marked[INJECTION_CLAIM]) return false;
-      Object.defineProperty(target, INJECTION_CLAIM, { value: true, enumerable: false });
+      if (!opts.inject || claims.has(target)) return false;
+      claims.add(target);
       return true;
     },
 

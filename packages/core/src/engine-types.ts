@@ -39,6 +39,12 @@ export interface InjectionPlan {
    * string, bytes come back as a Buffer.
    */
   injectBody(body: string | Uint8Array): string | Buffer | undefined;
+  /**
+   * {@link InjectionPlan.injectBody} for bytes, without copying the page: the page's head,
+   * the snippet and the page's tail, to be written in that order (a server that writes them in
+   * one tick sends them in one `writev`).
+   */
+  injectBodyParts(body: Uint8Array): readonly [Buffer, Buffer, Buffer] | undefined;
   /** For a streamed body: fixes the headers (content-length removed) and returns the injector. */
   startStream(): ByteInjector;
   /** {@link startStream} as a Node `Transform`. */
@@ -54,6 +60,8 @@ export interface TokenRouteResponse {
 
 /** What {@link createPlugSession} returns: the engine every adapter drives. */
 export interface PlugSession<Req> {
+  /** Whether this engine injects the snippet (`injectScript` was given): adapters hook into responses only then. */
+  readonly injects: boolean;
   /** `true` for HEAD, OPTIONS, and whatever `skip` says. */
   shouldSkip(method: string, req: Req): boolean;
   /** `true` when this request is a `GET` of the token route (the path without its query). */

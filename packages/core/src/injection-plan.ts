@@ -2,7 +2,7 @@ import type { ByteInjector, InjectionPlan } from './engine-types.js';
 import { createHtmlInjector, createInjectTransform } from './html-injector.js';
 import type { HeaderAccess } from './http-types.js';
 import { rewriteInjectedHeaders } from './injected-headers.js';
-import { injectHtml } from './whole-body.js';
+import { injectedParts, injectHtml } from './whole-body.js';
 
 /** What {@link createInjectionPlan} needs for one response. */
 /** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
@@ -46,6 +46,13 @@ export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
       const length = typeof out === 'string' ? Buffer.byteLength(out) : out.length;
       rewriteInjectedHeaders(headers, { identified, length });
       return out;
+    },
+    injectBodyParts(body) {
+      const parts = injectedParts(body, snippet.bytes, scriptSrc);
+      if (parts === undefined) return undefined;
+      const length = parts[0].length + parts[1].length + parts[2].length;
+      rewriteInjectedHeaders(headers, { identified, length });
+      return parts;
     },
     startStream,
     transform: () => createInjectTransform(startStream()),

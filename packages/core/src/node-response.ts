@@ -94,7 +94,7 @@ export function interceptResponse(
   decide: (facts: ResponseFacts) => InjectionPlan | undefined,
   method: string,
 ): void {
-  const target = res as unknown as Patchable & { [STATE]?: Interception };
+  const target = res as unknown as Patchable;
   const base = Object.getPrototypeOf(res) as object | null;
   const own = OWN_METHODS.some((name) => Object.hasOwn(res, name));
   const state: Interception = {
@@ -106,7 +106,7 @@ export function interceptResponse(
     injector: undefined,
     original: own || base === null ? snapshot(target) : undefined,
   };
-  target[STATE] = state;
+  states.set(res, state);
   if (state.original) {
     // Another wrapper (compression, on-headers) already patched this response: wrap its
     // methods in place, so that ours run first and theirs still see our bytes.
@@ -121,10 +121,11 @@ export function interceptResponse(
   }
 }
 
-const STATE = Symbol('plug-session.interception');
+// Kept aside rather than on the response: a new property would give every response a new shape.
+const states = new WeakMap<object, Interception>();
 const OWN_METHODS = ['writeHead', 'write', 'end'] as const;
 
-/** One response's interception, kept on the response under {@link STATE}. */
+/** One response's interception. */
 interface Interception {
   decide: (facts: ResponseFacts) => InjectionPlan | undefined;
   method: string;
@@ -136,7 +137,8 @@ interface Interception {
   original: Patchable | undefined;
 }
 
-type Hooked = ServerResponse & { [STATE]: Interception };
+type Hooked = ServerResponse;
+const stateOf = (res: object): Interception => states.get(res)!;
 
 function snapshot(target: Patchable): Patchable {
   return { writeHead: target.writeHead, write: target.write, end: target.end };
@@ -159,7 +161,7 @@ function interceptingPrototype(base: object): object {
 
 /** The method the hook stands in front of: the wrapper's, else the class's (looked up now). */
 function originalOf(res: Hooked, name: keyof Patchable): Method {
-  const state = res[STATE];
+  const state = stateOf(res);
   if (state.original) return state.original[name];
   // The intercepting prototype's own prototype is the response's class prototype.
   const proto = Object.getPrototypeOf(Object.getPrototypeOf(res) as object) as Patchable;
@@ -167,7 +169,7 @@ function originalOf(res: Hooked, name: keyof Patchable): Method {
 }
 
 function decideOnce(res: Hooked): void {
-  const state = res[STATE];
+  const state = stateOf(res);
   if (state.decided) return;
   state.decided = true;
   if (res.headersSent) return;
@@ -184,7 +186,7 @@ function decideOnce(res: Hooked): void {
 
 function startStream(res: Hooked): void {
   decideOnce(res);
-  const state = res[STATE];
+  const state = stateOf(res);
   if (state.plan && !state.injector) state.injector = state.plan.startStream();
 }
 
@@ -195,7 +197,7 @@ const HOOKS: Patchable = {
   writeHead(...args) {
     const res = this as Hooked;
     const writeHead = originalOf(res, 'writeHead');
-    if (res[STATE].decided || res.headersSent) return writeHead.apply(this, args);
+    if (stateOf(res).decided || res.headersSent) return writeHead.apply(this, args);
     const [status, reason, fields] = args;
     const hasReason = typeof reason === 'string';
     res.statusCode = Number(status);
@@ -207,7 +209,7 @@ const HOOKS: Patchable = {
 
   write(...args) {
     const res = this as Hooked;
-    const state = res[STATE];
+    const state = stateOf(res);
     if (!state.decided) startStream(res);
     const write = originalOf(res, 'write');
     const { chunk, encoding, callback } = bodyArgs(args);
@@ -218,7 +220,7 @@ const HOOKS: Patchable = {
 
   end(...args) {
     const res = this as Hooked;
-    const state = res[STATE];
+    const state = stateOf(res);
     const end = originalOf(res, 'end');
     const { chunk, encoding, callback } = bodyArgs(args);
     const body = chunk === null || chunk === undefined ? undefined : chunk;
@@ -226,9 +228,20 @@ const HOOKS: Patchable = {
     state.ended = true;
     if (!state.decided) {
       decideOnce(res);
-      const whole = state.plan?.injectBody(wholeBody(body, encoding));
-      if (whole === undefined) return end.apply(this, args);
-      return end.apply(this, withCallback(whole, callback));
+      const { plan } = state;
+      if (plan === undefined) return end.apply(this, args);
+      const whole = wholeBody(body, encoding);
+      if (typeof whole === 'string') {
+        const out = plan.injectBody(whole);
+        return end.apply(this, out === undefined ? args : withCallback(out, callback));
+      }
+      const parts = plan.injectBodyParts(whole);
+      if (parts === undefined) return end.apply(this, args);
+      // Node corks the socket for writes made in one tick: three writes, one writev.
+      const write = originalOf(res, 'write');
+      write.call(this, parts[0]);
+      write.call(this, parts[1]);
+      return end.apply(this, withCallback(parts[2], callback));
     }
     const { injector } = state;
     if (!injector) return end.apply(this, args);

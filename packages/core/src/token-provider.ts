@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { cacheKey, cacheScope } from './cache-key.js';
+import { publishCache } from './diagnostics.js';
 import type { PlugSessionError } from './errors.js';
 import { type GuardedStore, guardStore } from './guarded-store.js';
 import { createMemoryStore } from './memory-store.js';
@@ -36,6 +37,13 @@ export interface TokenProvider {
   keyOf(revInfo: RevInfo): string;
   /** A cached token for `key` that is ready as it is (in memory, not due for refresh), at once. */
   peek(key: string): CachedToken | undefined;
+  /**
+   * The error {@link TokenProvider.getToken} would fail with at once for `key`, without
+   * starting it: the breaker is open or calls are paused, and the memory store holds no
+   * usable token for `key`. `undefined` whenever a lookup could succeed (or with a shared
+   * store, which only an asynchronous look can answer).
+   */
+  refusalFor(key: string): PlugSessionError | undefined;
   /**
    * The token for `revInfo` (whose cache key is `key`); rejects with a
    * {@link PlugSessionError}. Never takes much longer than `timeoutMs`.
@@ -87,6 +95,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   return {
     keyOf: (revInfo) => cacheKey(revInfo, scope),
     peek: (key) => tokens.peek(key),
+    refusalFor(key) {
+      if (!store?.peek) return undefined;
+      const held = store.peek(key);
+      if (held && now() < held.usableUntil) return undefined;
+      const refused = gate.refusal();
+      // Counted as the lookup it stands for would have been.
+      if (refused) publishCache({ event: 'miss' });
+      return refused;
+    },
     getToken: (revInfo, key = cacheKey(revInfo, scope)) => tokens.get(key, revInfo),
     async close() {
       closing.abort();

@@ -37,6 +37,11 @@ export interface GatePermit {
 export interface UpstreamGate {
   /** A permit for one upstream call; throws a {@link PlugSessionError} to fail fast. */
   admit(): GatePermit;
+  /**
+   * The error {@link UpstreamGate.admit} would throw now, or `undefined` when it would admit
+   * (a probe included); changes nothing. Lets a caller fail fast without starting a call.
+   */
+  refusal(): PlugSessionError | undefined;
   /** How the admitted call ended: `undefined` for success, else its error. */
   settle(permit: GatePermit, error?: unknown): void;
 }
@@ -76,17 +81,28 @@ export function createUpstreamGate(options: UpstreamGateOptions = {}): UpstreamG
     publishBreaker(next === 'open' ? { state: next, until: openUntil } : { state: next });
   };
 
+  // Refusals are many while DevRev is down, one per page view: they carry no stack, which
+  // would only show this function and cost more than the rest of the refusal.
+  function refusal(): PlugSessionError | undefined {
+    const t = now();
+    if (pause && t < pause.until) {
+      const { error, until } = pause;
+      return withoutStack(() => paused(error, until, t));
+    }
+    if (state === 'closed' || (state === 'open' && t >= openUntil)) return undefined;
+    const [current, count, until, last] = [state, failures, openUntil, lastFailure];
+    return withoutStack(() => breakerOpen(current, count, until, last));
+  }
+
   return {
     admit() {
-      const t = now();
-      if (pause && t < pause.until) throw paused(pause.error, pause.until, t);
-      if (state === 'open' && t >= openUntil) {
-        move('half-open', t);
-        return { probe: true };
-      }
-      if (state !== 'closed') throw breakerOpen(state, failures, openUntil, lastFailure);
-      return { probe: false };
+      const refused = refusal();
+      if (refused) throw refused;
+      if (state !== 'open') return { probe: false };
+      move('half-open', now());
+      return { probe: true };
     },
+    refusal,
     settle(permit, error) {
       const t = now();
       const failure = error instanceof PlugSessionError ? error : undefined;
@@ -105,6 +121,16 @@ export function createUpstreamGate(options: UpstreamGateOptions = {}): UpstreamG
       }
     },
   };
+}
+
+function withoutStack(make: () => PlugSessionError): PlugSessionError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function paused(cause: PlugSessionError, until: number, t: number): PlugSessionError {

@@ -92,7 +92,11 @@ export function createUserResolver<Req>(
       return fail(error, req);
     }
     const ready = provider.peek(checked.key);
-    return ready ? identify(ready) : fetchToken(checked, req);
+    if (ready) return identify(ready);
+    // DevRev is down and the breaker open: the page goes on at once, without a token, and
+    // without the timers and promises of a lookup that could only fail.
+    const refused = provider.refusalFor(checked.key);
+    return refused ? fail(refused, req) : fetchToken(checked, req);
   };
 
   return (req) => {

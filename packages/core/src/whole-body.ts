@@ -69,11 +69,25 @@ export function injectHtml(
     const text = typeof snippet === 'string' ? snippet : snippet.toString('latin1');
     return body.slice(0, at) + text + body.slice(at);
   }
+  const parts = injectedParts(body, snippet, scriptSrc);
+  return parts && Buffer.concat(parts);
+}
+
+/**
+ * {@link injectHtml} on bytes, as the three pieces to send in order (the page's head, the
+ * snippet, the page's tail): views of the body, not a copy of it. `undefined`: left alone.
+ */
+export function injectedParts(
+  body: Uint8Array,
+  snippet: string | Buffer,
+  scriptSrc: string,
+): [Buffer, Buffer, Buffer] | undefined {
+  if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
   const buf = asBuffer(body);
   if (finderOf(scriptSrc)(buf)) return undefined;
   let at = lastTag(buf, BODY_TAG);
   if (at === -1) at = lastTag(buf, HTML_TAG);
   if (at === -1) at = buf.length;
   const bytes = typeof snippet === 'string' ? Buffer.from(snippet, 'latin1') : snippet;
-  return Buffer.concat([buf.subarray(0, at), bytes, buf.subarray(at)]);
+  return [buf.subarray(0, at), bytes, buf.subarray(at)];
 }

@@ -24,6 +24,16 @@ function markingPlan(facts: ResponseFacts, calls: string[]): InjectionPlan {
       facts.headers.remove('etag');
       return out;
     },
+    injectBodyParts(body) {
+      const out = this.injectBody(body);
+      if (out === undefined) return undefined;
+      const page = Buffer.from(body);
+      return [
+        page.subarray(0, 3),
+        Buffer.from(MARK).subarray(0, 0),
+        Buffer.concat([page.subarray(3), Buffer.from(MARK)]),
+      ];
+    },
     startStream(): ByteInjector {
       calls.push('startStream');
       facts.headers.remove('content-length');

@@ -34,15 +34,21 @@ export function plugSession(options: PlugSessionExpressOptions): RequestHandler 
 
   return function plugSessionMiddleware(req, res, next) {
     // Whatever an earlier middleware put here is never trusted or echoed.
-    req.plugSessionToken = undefined;
+    if (req.plugSessionToken !== undefined) req.plugSessionToken = undefined;
     const proceed = (outcome: NodeRequestOutcome): void => {
       if (outcome === 'answered') return;
       req.plugSessionToken = tokenOf(outcome);
       next();
     };
-    // The engine does not reject; should it ever, the request still goes on, without a token.
-    handleNodeRequest(engine, req, res, { url: req.originalUrl }).then(proceed, () =>
-      proceed(SKIPPED),
-    );
+    let outcome: NodeRequestOutcome | Promise<NodeRequestOutcome>;
+    try {
+      outcome = handleNodeRequest(engine, req, res, { url: req.originalUrl });
+    } catch {
+      // The engine does not throw; should it ever, the request still goes on, without a token.
+      outcome = SKIPPED;
+    }
+    // A cached token is there at once: the request goes on in the same tick.
+    if (outcome instanceof Promise) outcome.then(proceed, () => proceed(SKIPPED));
+    else proceed(outcome);
   };
 }

@@ -7,7 +7,7 @@ import {
   type Resolution,
   tokenOf,
 } from '@plug-session/core';
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 
 /** The options of {@link plugSession}: core's options with Koa's `Context` as the request. */
 export type PlugSessionKoaOptions = PlugSessionOptions<Context>;
@@ -42,7 +42,7 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
     const type = ctx.response.get('content-type');
     const injected = plan.injectBody(body);
     if (injected === undefined) return;
-    ctx.body = injected; // Koa sets content-length for a Buffer itself
+    ctx.body = injected; // Koa sets content-length for a string or a Buffer itself
     if (ctx.response.get('content-type') !== type) ctx.response.set('content-type', type);
     return;
   }
@@ -73,25 +73,32 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
  */
 export function plugSession(options: PlugSessionKoaOptions): Middleware {
   const engine = createPlugSession<Context>(options);
-  return async function plugSessionMiddleware(ctx, next) {
-    // Never trust a value an earlier middleware put there.
-    ctx.state.plugSessionToken = undefined;
-    ctx.request.plugSessionToken = undefined;
-    if (engine.isTokenRoute(ctx.method, ctx.path)) {
-      const answer = engine.tokenRouteResponse(await engine.resolve(ctx));
-      ctx.status = answer.status;
-      ctx.set(answer.headers);
-      ctx.body = answer.body;
-      return;
-    }
-    if (engine.shouldSkip(ctx.method, ctx)) return next();
-    // Claimed before the app runs, so that an inner second mount sees the claim.
-    const claimed = engine.claimInjection(ctx.res);
-    const resolution = await engine.resolve(ctx);
+  const answerTokenRoute = async (ctx: Context): Promise<void> => {
+    const answer = engine.tokenRouteResponse(await engine.resolve(ctx));
+    ctx.status = answer.status;
+    ctx.set(answer.headers);
+    ctx.body = answer.body;
+  };
+  const proceed = (ctx: Context, next: Next, resolution: Resolution, claimed: boolean) => {
     const token = tokenOf(resolution);
     ctx.state.plugSessionToken = token;
     ctx.request.plugSessionToken = token;
-    await next();
-    if (claimed) inject(engine, ctx, resolution);
+    if (!claimed) return next();
+    return next().then(() => inject(engine, ctx, resolution));
+  };
+  // Not an async function: with a cached token nothing is awaited, and without injection the
+  // rest of the app's promise is handed back as it is.
+  return function plugSessionMiddleware(ctx, next) {
+    // Never trust a value an earlier middleware put there.
+    if (ctx.state.plugSessionToken !== undefined) ctx.state.plugSessionToken = undefined;
+    if (ctx.request.plugSessionToken !== undefined) ctx.request.plugSessionToken = undefined;
+    if (engine.isTokenRoute(ctx.method, ctx.path)) return answerTokenRoute(ctx);
+    if (engine.shouldSkip(ctx.method, ctx)) return next();
+    // Claimed before the app runs, so that an inner second mount sees the claim.
+    const claimed = engine.claimInjection(ctx.res);
+    const resolution = engine.resolve(ctx);
+    return resolution instanceof Promise
+      ? resolution.then((resolved) => proceed(ctx, next, resolved, claimed))
+      : proceed(ctx, next, resolution, claimed);
   };
 }
