@@ -23,7 +23,8 @@ export interface KnownRevInfos {
  * key again (the two cost most of a cached lookup). Only values that passed are remembered,
  * so an invalid rev_info is reported every time; plain data with the fingerprint of a valid
  * one holds the same data, so it is valid too. At most `max` are kept; past that the memory
- * starts over (each user's next page refills it).
+ * starts over (each user's next page refills it). The fingerprint is taken first, so a value
+ * whose getters answer differently on each read is validated as read the second time.
  *
  * @example
  * const known = createKnownRevInfos(10_000, (revInfo) => cacheKey(revInfo, scope));
@@ -46,7 +47,9 @@ export function createKnownRevInfos(
         revInfo: checked.output,
         key: keyOf(checked.output),
       };
-      if (print !== undefined) {
+      // Remembered only if a second read gives the same data: a getter whose value changes
+      // between reads must not tie one value's fingerprint to another value's key.
+      if (print !== undefined && fingerprint(input) === print) {
         if (known.size >= max) known.clear();
         known.set(print, entry);
       }

@@ -101,12 +101,16 @@ export function createUserResolver<Req>(
 
   return (req) => {
     let user: unknown;
+    let pending: boolean;
     try {
       user = resolveUser(req);
+      // Reading `then` runs a getter or a proxy trap of what the resolver returned: it may
+      // throw, as `await` would have.
+      pending = isThenable(user);
     } catch (cause) {
       return resolverFailed(cause, req);
     }
-    if (!isThenable(user)) return forUser(user, req);
+    if (!pending) return forUser(user, req);
     return Promise.resolve(user).then(
       (awaited) => forUser(awaited, req),
       (cause: unknown) => resolverFailed(cause, req),

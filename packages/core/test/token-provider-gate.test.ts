@@ -80,4 +80,23 @@ describe('the token provider behind the upstream gate', () => {
     for (let i = 1; i <= 5; i++) await fail(i);
     expect((await h.provider.getToken(user(0))).token).toBe(cached.token);
   });
+
+  it('refuses at once, with no call and no stack, while the breaker is open or calls are paused', async () => {
+    h = await startHarness();
+    const cached = await h.provider.getToken(user(0));
+    expect(h.provider.refusalFor(h.provider.keyOf(user(1)))).toBeUndefined();
+    h.emu.setFault({ type: 'no-token' });
+    for (let i = 1; i <= 5; i++) await fail(i);
+    const refused = h.provider.refusalFor(h.provider.keyOf(user(6)));
+    expect(refused?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(refused?.stack?.split('\n')).toHaveLength(1);
+    expect((await fail(6)).message).toBe(refused?.message);
+    // A user whose token is still usable is not refused: the lookup serves it.
+    expect(h.provider.refusalFor(h.provider.keyOf(user(0)))).toBeUndefined();
+    expect((await h.provider.getToken(user(0))).token).toBe(cached.token);
+    // Once the probe is due, a lookup may go ahead again.
+    h.clock.now += 10_000;
+    expect(h.provider.refusalFor(h.provider.keyOf(user(7)))).toBeUndefined();
+    expect(h.emu.callCount).toBe(6);
+  });
 });
