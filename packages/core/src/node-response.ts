@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ByteInjector, InjectionPlan } from './engine-types.js';
+import { asBuffer } from './html-injector.js';
 import type { HeaderAccess, ResponseFacts } from './http-types.js';
 
 type Callback = (error?: Error | null) => void;
@@ -38,8 +39,7 @@ function wholeBody(body: string | Uint8Array | undefined, encoding: BufferEncodi
 }
 
 function toBuffer(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk, encoding ?? 'utf8');
-  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : asBuffer(chunk);
 }
 
 /** Core's {@link HeaderAccess} over a Node response's public header API. */
@@ -95,30 +95,26 @@ export function interceptResponse(
   method: string,
 ): void {
   const target = res as unknown as Patchable;
-  const base = Object.getPrototypeOf(res) as object | null;
-  const own = OWN_METHODS.some((name) => Object.hasOwn(res, name));
-  const state: Interception = {
+  const wrapped = OWN_METHODS.some((name) => Object.hasOwn(res, name));
+  states.set(res, {
     decide,
     method,
     decided: false,
     ended: false,
     plan: undefined,
     injector: undefined,
-    original: own || base === null ? snapshot(target) : undefined,
-  };
-  states.set(res, state);
-  if (state.original) {
-    // Another wrapper (compression, on-headers) already patched this response: wrap its
-    // methods in place, so that ours run first and theirs still see our bytes.
-    target.writeHead = HOOKS.writeHead;
-    target.write = HOOKS.write;
-    target.end = HOOKS.end;
-  } else {
-    // The usual case: one prototype per response class puts the hooks in front of the class's
-    // own methods. No closures per response, and the response keeps a shape Node's own code
-    // has seen before (own function properties would make every one of them a new shape).
-    Object.setPrototypeOf(res, interceptingPrototype(base as object));
-  }
+    // Another wrapper (compression, on-headers) already patched this response: ours run
+    // first and call its methods, so that it still sees our bytes.
+    original: wrapped
+      ? { writeHead: target.writeHead, write: target.write, end: target.end }
+      : undefined,
+  });
+  // The same three functions on every response, their state kept aside: no closures per
+  // response, and every wrapped response shares one shape. Not a prototype in front of the
+  // response's: Express gives the response a new prototype when a mounted sub-app handles it.
+  target.writeHead = HOOKS.writeHead;
+  target.write = HOOKS.write;
+  target.end = HOOKS.end;
 }
 
 // Kept aside rather than on the response: a new property would give every response a new shape.
@@ -137,38 +133,15 @@ interface Interception {
   original: Patchable | undefined;
 }
 
-type Hooked = ServerResponse;
 const stateOf = (res: object): Interception => states.get(res)!;
 
-function snapshot(target: Patchable): Patchable {
-  return { writeHead: target.writeHead, write: target.write, end: target.end };
+/** The method the hook stands in front of: the other wrapper's, else the class's, looked up now. */
+function originalOf(res: ServerResponse, name: keyof Patchable): Method {
+  const { original } = stateOf(res);
+  return original ? original[name] : (Object.getPrototypeOf(res) as Patchable)[name];
 }
 
-const prototypes = new WeakMap<object, object>();
-
-function interceptingPrototype(base: object): object {
-  let proto = prototypes.get(base);
-  if (proto === undefined) {
-    proto = Object.create(base, {
-      writeHead: { value: HOOKS.writeHead, writable: true, configurable: true },
-      write: { value: HOOKS.write, writable: true, configurable: true },
-      end: { value: HOOKS.end, writable: true, configurable: true },
-    }) as object;
-    prototypes.set(base, proto);
-  }
-  return proto;
-}
-
-/** The method the hook stands in front of: the wrapper's, else the class's (looked up now). */
-function originalOf(res: Hooked, name: keyof Patchable): Method {
-  const state = stateOf(res);
-  if (state.original) return state.original[name];
-  // The intercepting prototype's own prototype is the response's class prototype.
-  const proto = Object.getPrototypeOf(Object.getPrototypeOf(res) as object) as Patchable;
-  return proto[name];
-}
-
-function decideOnce(res: Hooked): void {
+function decideOnce(res: ServerResponse): void {
   const state = stateOf(res);
   if (state.decided) return;
   state.decided = true;
@@ -184,7 +157,7 @@ function decideOnce(res: Hooked): void {
   }
 }
 
-function startStream(res: Hooked): void {
+function startStream(res: ServerResponse): void {
   decideOnce(res);
   const state = stateOf(res);
   if (state.plan && !state.injector) state.injector = state.plan.startStream();
@@ -195,7 +168,7 @@ const withCallback = (chunk: Buffer | string, callback: Callback | undefined): u
 
 const HOOKS: Patchable = {
   writeHead(...args) {
-    const res = this as Hooked;
+    const res = this as ServerResponse;
     const writeHead = originalOf(res, 'writeHead');
     if (stateOf(res).decided || res.headersSent) return writeHead.apply(this, args);
     const [status, reason, fields] = args;
@@ -208,7 +181,7 @@ const HOOKS: Patchable = {
   },
 
   write(...args) {
-    const res = this as Hooked;
+    const res = this as ServerResponse;
     const state = stateOf(res);
     if (!state.decided) startStream(res);
     const write = originalOf(res, 'write');
@@ -219,7 +192,7 @@ const HOOKS: Patchable = {
   },
 
   end(...args) {
-    const res = this as Hooked;
+    const res = this as ServerResponse;
     const state = stateOf(res);
     const end = originalOf(res, 'end');
     const { chunk, encoding, callback } = bodyArgs(args);

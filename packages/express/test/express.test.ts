@@ -299,6 +299,25 @@ describe.each([
     });
   });
 
+  test('injects into a page served by a mounted sub-app (which gives the response a new prototype)', async () => {
+    const url = await start((app) => {
+      app.use(plugSession(options()));
+      const sub = createApp();
+      sub.get('/page', (_req, res) => res.type('html').send(PAGE));
+      sub.get('/stream', (_req, res) => {
+        res.type('html');
+        res.write(PAGE.slice(0, 20));
+        res.end(PAGE.slice(20));
+      });
+      app.use('/sub', sub);
+    });
+    for (const path of ['/sub/page', '/sub/stream']) {
+      const reply = await send(`${url}${path}`, alice);
+      expect(reply.status).toBe(200);
+      expectInjected(reply.body, PAGE, emu.scriptSrc);
+    }
+  });
+
   test("puts helmet's CSP nonce on both script tags, picked from the header", async () => {
     const url = await start((app) => {
       app.use((_req, res, next) => {
