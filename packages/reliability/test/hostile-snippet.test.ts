@@ -1,14 +1,15 @@
 import type { PlugSessionError } from '@plug-session/core';
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BodyStyle } from '../../conformance/src/driver.js';
 import { startFailure } from '../../conformance/src/support/harness.js';
-import { captureLogs, type LogCapture } from '../../conformance/src/support/logs.js';
+import type { LogCapture } from '../../conformance/src/support/logs.js';
 import { bytes, HTML, PAGE } from '../../conformance/src/support/pages.js';
 import { expectInjectedOnce } from '../../conformance/src/support/snippet.js';
 import { resolverFor } from '../../conformance/src/support/users.js';
-import { Evidence } from './support/evidence.js';
+import type { Evidence } from './support/evidence.js';
+import { evidencePerTest } from './support/evidence-per-test.js';
 import { shoot } from './support/load.js';
 import { AAT, ADAPTERS, APP_ID } from './support/setup.js';
 import { runInit, scriptsOf } from './support/snippet-dom.js';
@@ -69,14 +70,9 @@ afterAll(async () => {
   summary.add({ scenario: 'random initOptions through real adapter pages', ...figures });
   summary.print();
 });
-beforeEach(() => {
-  logs = captureLogs();
-  evidence = new Evidence();
-});
-afterEach(() => {
-  evidence.logs(logs.lines);
-  logs.restore();
-  expect(evidence.problems).toEqual([]);
+evidencePerTest((e, l) => {
+  evidence = e;
+  logs = l;
 });
 
 describe('random initOptions through a real adapter page, parsed by parse5 and run by V8', () => {

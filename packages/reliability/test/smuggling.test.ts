@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import type { PlugSessionError, PlugSessionOptions } from '@plug-session/core';
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFailure } from '../../conformance/src/support/harness.js';
 import { dumpReply, type Reply, send } from '../../conformance/src/support/http.js';
-import { captureLogs, type LogCapture } from '../../conformance/src/support/logs.js';
+import type { LogCapture } from '../../conformance/src/support/logs.js';
 import { bytes, echoRoute, HTML, htmlRoute, PAGE } from '../../conformance/src/support/pages.js';
 import { expectInjectedOnce, expectUntouched } from '../../conformance/src/support/snippet.js';
 import { resolverFor } from '../../conformance/src/support/users.js';
-import { Evidence } from './support/evidence.js';
+import type { Evidence } from './support/evidence.js';
+import { evidencePerTest } from './support/evidence-per-test.js';
 import { shoot } from './support/load.js';
 import { AAT, AAT_MARK, ADAPTERS, APP_ID } from './support/setup.js';
 import { runInit, scriptsOf } from './support/snippet-dom.js';
@@ -32,15 +33,10 @@ afterAll(async () => {
   summary.add({ scenario: 'header smuggling', ...figures });
   summary.print();
 });
-beforeEach(() => {
-  logs = captureLogs();
-  evidence = new Evidence();
-});
-afterEach(() => {
-  evidence.logs(logs.lines);
-  logs.restore();
-  expect(evidence.problems, 'no AAT in any log line or error').toEqual([]);
-});
+evidencePerTest((e, l) => {
+  evidence = e;
+  logs = l;
+}, 'no AAT in any log line or error');
 
 const base = (driver: (typeof ADAPTERS)[number], extra: Partial<Options> = {}): Options => ({
   appAccessToken: AAT,
