@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, request, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ByteInjector, InjectionPlan } from '../src/engine-types.js';
@@ -79,11 +79,14 @@ afterEach(async () => {
  */
 async function serve(
   handler: (res: ServerResponse, seen: Seen) => void,
-  decide: 'inject' | 'leave' | 'throw' = 'inject',
+  decide: 'inject' | 'leave' | 'throw' | 'no interception' = 'inject',
+  setUp?: (res: ServerResponse) => void,
 ): Promise<Reply & Seen> {
   const seen: Seen = { facts: [], calls: [], events: [] };
   const server = createServer((req, res) => {
     res.on('error', (error: NodeJS.ErrnoException) => seen.events.push(`error ${error.code}`));
+    setUp?.(res);
+    if (decide === 'no interception') return handler(res, seen);
     interceptResponse(
       res,
       (facts) => {
@@ -296,5 +299,76 @@ describe('interceptResponse on a plain node:http server', () => {
       res.end();
     });
     expect(reply.body).toBe(`<html><body></body></html>${MARK}`);
+  });
+});
+
+describe('interceptResponse on responses that share a framework prototype (as Express gives them)', () => {
+  // Express's shape: one prototype under ServerResponse.prototype, shared by every app's.
+  const frameworkResponse = Object.create(ServerResponse.prototype) as object;
+  const appResponse = Object.create(frameworkResponse) as object;
+  const asFramework = (res: ServerResponse) => void Object.setPrototypeOf(res, appResponse);
+  const sendPage = (res: ServerResponse) => {
+    res.setHeader('content-type', HTML);
+    res.end(page());
+  };
+
+  test('injects, with the hooks on the shared prototype rather than on the response', async () => {
+    let own: boolean[] = [];
+    const reply = await serve(
+      (res) => {
+        own = ['writeHead', 'write', 'end'].map((name) => Object.hasOwn(res, name));
+        sendPage(res);
+      },
+      'inject',
+      asFramework,
+    );
+    expect(reply.body).toBe(page() + MARK);
+    expect(own).toEqual([false, false, false]);
+    expect(Object.hasOwn(frameworkResponse, 'end')).toBe(true);
+  });
+
+  test('a response of the same framework that is not intercepted passes unchanged', async () => {
+    await serve(sendPage, 'inject', asFramework); // the hooks are on the prototype now
+    const reply = await serve(
+      (res) => {
+        res.setHeader('content-type', HTML);
+        res.write('<html><body>');
+        res.end('hi</body></html>');
+      },
+      'no interception',
+      asFramework,
+    );
+    expect(reply.body).toBe('<html><body>hi</body></html>');
+    expect(reply.calls).toEqual([]);
+  });
+
+  test('a page of a sub-app, whose prototype inherits from the shared one, is injected', async () => {
+    const subAppResponse = Object.create(appResponse) as object;
+    const reply = await serve(
+      (res) => {
+        Object.setPrototypeOf(res, subAppResponse); // the sub-app takes over the response
+        sendPage(res);
+      },
+      'inject',
+      asFramework,
+    );
+    expect(reply.body).toBe(page() + MARK);
+  });
+
+  test('a wrapper put on the response first (compression) is called once, with the injected page', async () => {
+    await serve(sendPage, 'inject', asFramework); // the hooks are on the prototype now
+    let wrapperCalls = 0;
+    const reply = await serve(sendPage, 'inject', (res) => {
+      asFramework(res);
+      // As compression does: it keeps the `end` it found (the prototype's hook) and calls it.
+      const found = res.end;
+      res.end = function end(this: ServerResponse, ...args: unknown[]) {
+        wrapperCalls++;
+        return (found as (...rest: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse['end'];
+    });
+    expect(reply.body).toBe(page() + MARK);
+    expect(reply.calls).toEqual(['injectBody']);
+    expect(wrapperCalls).toBe(1);
   });
 });
