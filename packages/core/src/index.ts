@@ -33,6 +33,7 @@ export {
   handleNodeRequest,
   type NodeRequestOutcome,
 } from './node-handler.js';
+export { setRequestToken } from './node-request-token.js';
 export { interceptResponse, nodeHeaders } from './node-response.js';
 export {
   DEFAULT_ENDPOINT,

@@ -4,6 +4,7 @@ import {
   type NodeRequestOutcome,
   type PlugSessionOptions,
   SKIPPED,
+  setRequestToken,
   tokenOf,
 } from '@plug-session/core';
 import type { Request, RequestHandler } from 'express';
@@ -34,10 +35,10 @@ export function plugSession(options: PlugSessionExpressOptions): RequestHandler 
 
   return function plugSessionMiddleware(req, res, next) {
     // Whatever an earlier middleware put here is never trusted or echoed.
-    if (req.plugSessionToken !== undefined) req.plugSessionToken = undefined;
+    setRequestToken(req, undefined);
     const proceed = (outcome: NodeRequestOutcome): void => {
       if (outcome === 'answered') return;
-      req.plugSessionToken = tokenOf(outcome);
+      setRequestToken(req, tokenOf(outcome));
       next();
     };
     let outcome: NodeRequestOutcome | Promise<NodeRequestOutcome>;

@@ -19,7 +19,8 @@ function answer(route: RouteSpec, req: Request, res: Response): void {
   if (route.echoToken) {
     res.json({
       token: req.plugSessionToken ?? null,
-      seen: Object.hasOwn(req, 'plugSessionToken'),
+      // An accessor on Express's shared request prototype, not a property of the request.
+      seen: 'plugSessionToken' in req,
     });
     return;
   }
