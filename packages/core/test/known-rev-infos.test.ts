@@ -55,6 +55,20 @@ describe('fingerprint', () => {
     }
   });
 
+  it('is not fooled by strings that look like the pieces around them', () => {
+    const prints = [
+      { a: '1:b' },
+      { a: '1', b: undefined },
+      { 'a"1:b': 1 },
+      { a: 1, b: 2 },
+      { a: 12, b: undefined },
+      { a: ['x', 'y'] },
+      { a: ['x"1:y'] },
+      { a: '"1:x' },
+    ].map(fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+  });
+
   it('is equal only for equal data (same keys in the same order, same values)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
@@ -62,6 +76,27 @@ describe('fingerprint', () => {
         if (pa !== undefined && pa === pb) expect(JSON.stringify(a)).toBe(JSON.stringify(b));
       }),
       { numRuns: 2000 },
+    );
+    // Strings over a small alphabet of the fingerprint's own delimiters, so that near-misses
+    // (a string that ends where a key could begin) are common, not rare.
+    const tricky = fc.string({
+      unit: fc.constantFrom('1', '2', ':', '"', '#', ';', '{', '}', 'a'),
+    });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        tricky,
+        fc.integer({ min: -20, max: 20 }),
+        fc.constant(undefined),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(tricky, tie('node'), { maxKeys: 3, noNullPrototype: true }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const [pa, pb] = [fingerprint(a), fingerprint(b)];
+        if (pa !== undefined && pa === pb) expect(a).toStrictEqual(b);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
