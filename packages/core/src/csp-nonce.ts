@@ -28,6 +28,7 @@ function policyNonces(policy: string): string[] {
  * nonceFromCsp(undefined); // undefined
  */
 export function nonceFromCsp(header: HeaderValue): string | undefined {
+  if (header === undefined) return undefined; // most pages: nothing to parse
   const values = typeof header === 'string' ? [header] : Array.isArray(header) ? header : [];
   const policies = values
     .filter((value): value is string => typeof value === 'string')

@@ -6,6 +6,22 @@ function headerText(value: HeaderValue): string {
   return (typeof value === 'object' ? value.join(',') : String(value)).toLowerCase();
 }
 
+/** `text/html` of `Text/HTML; charset=utf-8`. */
+function mediaType(value: HeaderValue): string {
+  const text = headerText(value);
+  const end = text.indexOf(';');
+  return (end === -1 ? text : text.slice(0, end)).trim();
+}
+
+const isIdentity = (encodings: string): boolean =>
+  encodings.split(',').every((coding) => {
+    const name = coding.trim();
+    return name === '' || name === 'identity';
+  });
+
+const hasNoTransform = (cacheControl: string): boolean =>
+  cacheControl.split(',').some((directive) => directive.trim() === 'no-transform');
+
 /**
  * Whether a response may get the snippet: a `GET` (not `HEAD`) answered 200–299 except 204
  * (no body) and 206 (a byte range of the page), with a `text/html` content type, no
@@ -27,13 +43,10 @@ export function isInjectable(facts: ResponseFacts): boolean {
   ) {
     return false;
   }
-  const type = headerText(headers.get('content-type')).split(';')[0]!.trim();
-  if (type !== 'text/html') return false;
-  const encodings = headerText(headers.get('content-encoding'))
-    .split(',')
-    .map((coding) => coding.trim())
-    .filter((coding) => coding !== '');
-  if (encodings.some((coding) => coding !== 'identity')) return false;
-  const cacheControl = headerText(headers.get('cache-control'));
-  return !cacheControl.split(',').some((directive) => directive.trim() === 'no-transform');
+  if (mediaType(headers.get('content-type')) !== 'text/html') return false;
+  // Most pages have neither header: nothing to parse.
+  const encoding = headers.get('content-encoding');
+  if (encoding !== undefined && !isIdentity(headerText(encoding))) return false;
+  const cacheControl = headers.get('cache-control');
+  return cacheControl === undefined || !hasNoTransform(headerText(cacheControl));
 }

@@ -12,6 +12,7 @@ const SHAREABLE = /^(?:public|max-age|s-maxage|private\s*=.*|no-store\s*=.*)(?:\
  * privateNoStore('public, max-age=600, must-revalidate'); // 'must-revalidate, private, no-store'
  */
 export function privateNoStore(value: HeaderValue): string {
+  if (value === undefined) return 'private, no-store';
   const text =
     value === undefined ? '' : typeof value === 'object' ? value.join(',') : String(value);
   const kept = (text.match(DIRECTIVE) ?? [])

@@ -1,7 +1,10 @@
-import { publishCache } from './diagnostics.js';
+import { type CacheMessage, publishCache } from './diagnostics.js';
 import { helpFor, PlugSessionError } from './errors.js';
 import type { GuardedStore } from './guarded-store.js';
 import type { CachedToken } from './token-store.js';
+
+// One message for every hit: the hot path allocates nothing for a channel nobody listens to.
+const HIT: CacheMessage = Object.freeze({ event: 'hit' });
 
 /** Options of {@link createTokenCache}. */
 export interface TokenCacheOptions {
@@ -109,7 +112,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     const cached = store ? await store.get(key) : undefined;
     const t = now();
     if (cached && t < cached.usableUntil) {
-      publishCache({ event: 'hit' });
+      publishCache(HIT);
       if (t >= cached.refreshAt && !inflight.has(key)) refresh(key, revInfo);
       return cached;
     }
@@ -127,7 +130,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   function peek(key: string): CachedToken | undefined {
     const hit = store?.peek?.(key);
     if (hit === undefined || now() >= hit.refreshAt) return undefined;
-    publishCache({ event: 'hit' });
+    publishCache(HIT);
     return hit;
   }
 
