@@ -140,6 +140,8 @@ process.on('message', async (message) => {
       rssAtListen,
       cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
       cpuPerRequest: served > 0 ? (cpu.user + cpu.system) / served : undefined,
+      // Kernel time (system) is mostly loopback sends and wake-ups; user time is the code's.
+      userCpuPerRequest: served > 0 ? cpu.user / served : undefined,
       served,
       held: quantiles(held),
       onErrors,
