@@ -12,13 +12,11 @@ import type { Context, Middleware, Next } from 'koa';
 /** The options of {@link plugSession}: core's options with Koa's `Context` as the request. */
 export type PlugSessionKoaOptions = PlugSessionOptions<Context>;
 
-// Koa's `response.get` answers '' for a missing header; core wants `undefined`.
+// Read from Node's response, where Koa keeps them: Koa's `response.get` copies every header
+// into a new object on each call (and answers '' for a missing one, where core wants undefined).
 function headersOf(ctx: Context): HeaderAccess {
   return {
-    get: (name) => {
-      const value = ctx.response.get(name);
-      return value === '' ? undefined : value;
-    },
+    get: (name) => ctx.res.getHeader(name),
     set: (name, value) => ctx.response.set(name, value),
     remove: (name) => ctx.response.remove(name),
   };
@@ -39,11 +37,13 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
   const plan = engine.planInjection(ctx, resolution, facts);
   if (!plan) return;
   if (whole) {
-    const type = ctx.response.get('content-type');
+    const type = ctx.res.getHeader('content-type');
     const injected = plan.injectBody(body);
     if (injected === undefined) return;
     ctx.body = injected; // Koa sets content-length for a string or a Buffer itself
-    if (ctx.response.get('content-type') !== type) ctx.response.set('content-type', type);
+    if (type !== undefined && ctx.res.getHeader('content-type') !== type) {
+      ctx.res.setHeader('content-type', type);
+    }
     return;
   }
   const transform = plan.transform();
