@@ -41,6 +41,8 @@ export function summarize({ configs, samples }) {
       cpuPerRequest: of('cpuPerRequest'),
       // bare's CPU per request over ours: the req/s ratio a CPU-bound server would show
       cpuRatio: 1 / paired(xs, base, 'cpuPerRequest'),
+      // the same with user time only: the code's share, without the kernel's loopback sends
+      userCpuRatio: 1 / paired(xs, base, 'userCpuPerRequest'),
       busy: of('cpuShare'),
       rss: of('maxRss'),
       rssAtListen: of('rssAtListen'),
@@ -53,8 +55,8 @@ export function summarize({ configs, samples }) {
 
 function throughputTables(results, targets) {
   const rows = [
-    '| framework | scenario | req/s | × bare | p99 ms | × bare | server CPU µs/req | bare/this CPU | server busy |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| framework | scenario | req/s | × bare | p99 ms | × bare | server CPU µs/req | bare/this CPU | bare/this user CPU | server busy |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const rss = [
     '| framework | 2 MB streamed | peak RSS (MB) | Δ vs bare | RSS at rest (MB) | Δ vs bare | peak − rest | maxRSS (MB) |',
@@ -66,7 +68,7 @@ function throughputTables(results, targets) {
       const isBase = s.id === baselineOf(s.id);
       const rel = (x, d) => (isBase ? '1' : fmt(x, d));
       rows.push(
-        `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rps)} | ${rel(s.rpsRatio, 3)} | ${fmt(s.p99, 1)} | ${rel(s.p99Ratio, 2)} | ${fmt(s.cpuPerRequest)} | ${rel(s.cpuRatio, 3)} | ${fmt(s.busy * 100)}% |`,
+        `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rps)} | ${rel(s.rpsRatio, 3)} | ${fmt(s.p99, 1)} | ${rel(s.p99Ratio, 2)} | ${fmt(s.cpuPerRequest)} | ${rel(s.cpuRatio, 3)} | ${rel(s.userCpuRatio, 3)} | ${fmt(s.busy * 100)}% |`,
       );
       if (s.failures > 0) {
         targets.push(`- ${framework} ${s.id}: ${s.failures} failed requests: figures suspect`);
@@ -193,7 +195,7 @@ ${breaker}
 ${targets.join('\n')}
 
 Machine: ${before.cpu}, ${before.cores} cores, Node ${before.node}; load average ${fmt(before.loadavg, 1)} before, ${fmt(after.loadavg, 1)} after${psi}. ${results.pinned ? 'Server pinned to core 0; load generator, orchestrator and emulator on core 1.' : 'No core pinning.'}
-Command: \`${results.command}\`: ${t.rounds} rounds of ${t.measure} s per configuration after a ${t.warmup} s warm-up; breaker windows ${t.breaker} s; ${fmt(results.seconds)} s in all.
+Command: \`${results.command}\`: ${t.rounds} rounds of ${t.measure} s per configuration ${t.warmup > 0 ? `after a ${t.warmup} s warm-up` : 'without a warm-up round'}; breaker windows ${t.breaker} s; ${fmt(results.seconds)} s in all.
 `;
 }
 

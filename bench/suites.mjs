@@ -65,7 +65,8 @@ export async function throughputSuite(ctx, framework) {
         await warmCache(ctx, servers.get(config.id).url);
       }
     }
-    for (let round = 0; round <= ctx.timing.rounds; round++) {
+    // Round 0 is the warm-up, unless there is none (the quick pass).
+    for (let round = ctx.timing.warmup > 0 ? 0 : 1; round <= ctx.timing.rounds; round++) {
       const duration = round === 0 ? ctx.timing.warmup : ctx.timing.measure;
       for (const config of configs) {
         const spec = { path: config.path, connections: config.connections, duration };
@@ -125,7 +126,8 @@ export async function breakerSuite(ctx, framework) {
   const samples = { breaker: [], bare: [] };
   try {
     for (const server of [plug, bare]) {
-      await ctx.load.run({ url: server.url, connections, duration: ctx.timing.warmup });
+      const duration = Math.max(ctx.timing.warmup, 0.25);
+      await ctx.load.run({ url: server.url, connections, duration });
     }
     ctx.emulator.setFault({ type: 'hang' });
     await plug.startWindow();
