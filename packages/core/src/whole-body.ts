@@ -1,4 +1,11 @@
-import { BODY_TAG, createFinder, HTML_TAG, lastTag, TAG_LENGTH } from './byte-search.js';
+import {
+  BODY_TAG,
+  createFinder,
+  createTextFinder,
+  HTML_TAG,
+  lastTag,
+  TAG_LENGTH,
+} from './byte-search.js';
 import { asBuffer } from './html-injector.js';
 
 /**
@@ -25,13 +32,22 @@ function isTagAt(text: string, at: number, name: string): boolean {
   return true;
 }
 
-// An app has one scriptSrc: its finder is made once, not for every page.
-let lastFinder: { scriptSrc: string; contains: (buf: Buffer) => boolean } | undefined;
-function finderOf(scriptSrc: string): (buf: Buffer) => boolean {
-  if (lastFinder?.scriptSrc !== scriptSrc) {
-    lastFinder = { scriptSrc, contains: createFinder(Buffer.from(scriptSrc)) };
+// An app has one scriptSrc: its finders are made once, not for every page.
+interface Finders {
+  scriptSrc: string;
+  bytes: (buf: Buffer) => boolean;
+  text: (text: string) => boolean;
+}
+let lastFinders: Finders | undefined;
+function findersOf(scriptSrc: string): Finders {
+  if (lastFinders?.scriptSrc !== scriptSrc) {
+    lastFinders = {
+      scriptSrc,
+      bytes: createFinder(Buffer.from(scriptSrc)),
+      text: createTextFinder(scriptSrc),
+    };
   }
-  return lastFinder.contains;
+  return lastFinders;
 }
 
 /**
@@ -62,7 +78,7 @@ export function injectHtml(
 ): string | Buffer | undefined {
   if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
   if (typeof body === 'string') {
-    if (body.includes(scriptSrc)) return undefined;
+    if (findersOf(scriptSrc).text(body)) return undefined;
     let at = lastTagInText(body, 'body');
     if (at === -1) at = lastTagInText(body, 'html');
     if (at === -1) at = body.length;
@@ -87,7 +103,7 @@ export function injectedParts(
 ): [Buffer, Buffer, Buffer] | undefined {
   if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
   const buf = asBuffer(body);
-  if (finderOf(scriptSrc)(buf)) return undefined;
+  if (findersOf(scriptSrc).bytes(buf)) return undefined;
   let at = lastTag(buf, BODY_TAG);
   if (at === -1) at = lastTag(buf, HTML_TAG);
   if (at === -1) at = buf.length;
