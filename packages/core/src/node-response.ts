@@ -23,6 +23,25 @@ function sharedPrototypeOf(res: ServerResponse): Patchable | undefined {
   return free ? shared : undefined;
 }
 
+/**
+ * The shared prototype to hook `res` through, or `undefined` for hooks of its own. A wrapper
+ * of `writeHead` alone already on the response (`on-headers`: express-session, morgan) may
+ * stand in front of the shared hooks: it only sets headers before they go out, and the
+ * decision then sees them. But only if it found the hooks there (an earlier response put
+ * them): else its `writeHead` would go straight to Node's. A wrapper of `write` or `end`
+ * (compression) must see our bytes: the response gets hooks of its own, in front of it.
+ */
+function sharedHooksFor(res: ServerResponse): Patchable | undefined {
+  const shared = sharedPrototypeOf(res);
+  if (shared === undefined || Object.hasOwn(res, 'write') || Object.hasOwn(res, 'end')) {
+    return undefined;
+  }
+  if (Object.hasOwn(res, 'writeHead') && shared.writeHead !== SHARED_HOOKS.writeHead) {
+    return undefined;
+  }
+  return shared;
+}
+
 function installHooks(target: Patchable): void {
   for (const name of HOOKED_METHODS) {
     if (Object.hasOwn(target, name) && target[name] === SHARED_HOOKS[name]) continue;
@@ -64,8 +83,8 @@ export function interceptResponse(
   method: string,
 ): void {
   const target = res as unknown as Patchable;
-  const wrapped = HOOKED_METHODS.some((name) => Object.hasOwn(res, name));
-  const shared = wrapped ? undefined : sharedPrototypeOf(res);
+  const shared = sharedHooksFor(res);
+  const wrapped = shared === undefined && HOOKED_METHODS.some((name) => Object.hasOwn(res, name));
   intercept(res, {
     decide,
     method,

@@ -371,4 +371,60 @@ describe('interceptResponse on responses that share a framework prototype (as Ex
     expect(reply.calls).toEqual(['injectBody']);
     expect(wrapperCalls).toBe(1);
   });
+
+  // As on-headers (express-session, morgan) does: only writeHead, wrapping what it found.
+  const wrapWriteHead = (res: ServerResponse, seen: string[]) => {
+    const found = res.writeHead;
+    res.writeHead = function writeHead(this: ServerResponse, ...args: unknown[]) {
+      seen.push('wrapper');
+      this.setHeader('x-wrapper', 'was here');
+      return (found as (...rest: unknown[]) => ServerResponse).apply(this, args);
+    } as ServerResponse['writeHead'];
+  };
+
+  test('a writeHead wrapper (on-headers) stands in front of the shared hooks: its header counts, the page is injected', async () => {
+    await serve(sendPage, 'inject', asFramework); // the hooks are on the prototype now
+    for (const explicit of [false, true]) {
+      const seen: string[] = [];
+      let own: boolean[] = [];
+      const reply = await serve(
+        (res) => {
+          own = ['writeHead', 'write', 'end'].map((name) => Object.hasOwn(res, name));
+          if (explicit) res.writeHead(200, { 'content-type': HTML });
+          else res.setHeader('content-type', HTML);
+          res.end(page());
+        },
+        'inject',
+        (res) => {
+          asFramework(res);
+          wrapWriteHead(res, seen);
+        },
+      );
+      expect(reply.body).toBe(page() + MARK);
+      expect(reply.headers['x-wrapper']).toBe('was here');
+      expect(seen).toEqual(['wrapper']);
+      expect(own).toEqual([true, false, false]); // only the wrapper's own
+    }
+  });
+
+  test('a writeHead wrapper that found no shared hooks gets the response hooks of its own', async () => {
+    const freshFramework = Object.create(ServerResponse.prototype) as object;
+    const seen: string[] = [];
+    let own: boolean[] = [];
+    const reply = await serve(
+      (res) => {
+        own = ['writeHead', 'write', 'end'].map((name) => Object.hasOwn(res, name));
+        res.writeHead(200, { 'content-type': HTML });
+        res.end(page());
+      },
+      'inject',
+      (res) => {
+        Object.setPrototypeOf(res, Object.create(freshFramework));
+        wrapWriteHead(res, seen);
+      },
+    );
+    expect(reply.body).toBe(page() + MARK);
+    expect(reply.headers['x-wrapper']).toBe('was here');
+    expect(own).toEqual([true, true, true]);
+  });
 });
