@@ -4,7 +4,7 @@ import { HELP, type MintCommand, parseCli } from './cli-args.js';
 import { decodeJwtClaims, failureLines, issueLines, relativeTime, skewNote } from './cli-format.js';
 import { createPlugSession } from './create-plug-session.js';
 import { DEFAULT_ENDPOINT, PlugSessionOptionsError } from './options.js';
-import { validateRevInfo } from './rev-info-schema.js';
+import { validateRevInfo } from './rev-info-validation.js';
 
 /** Where the CLI reads and writes; `process`'s own streams in the real command. */
 export interface CliIo {

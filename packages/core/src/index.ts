@@ -47,7 +47,8 @@ export type {
   PlugSessionOptions,
   ResolvedUser,
 } from './options-types.js';
-export { type RevInfo, revInfoSchema, validateRevInfo } from './rev-info-schema.js';
+export { type RevInfo, revInfoSchema } from './rev-info-schema.js';
+export { validateRevInfo } from './rev-info-validation.js';
 export { isValidNonce, renderSnippet } from './snippet.js';
 export type { CachedToken, TokenStore } from './token-store.js';
 export { injectHtml } from './whole-body.js';

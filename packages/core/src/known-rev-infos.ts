@@ -1,6 +1,7 @@
 import type { RevInfoIssue } from './errors.js';
 import { fingerprint } from './fingerprint.js';
-import { type RevInfo, validateRevInfo } from './rev-info-schema.js';
+import type { RevInfo } from './rev-info-schema.js';
+import { validateRevInfo } from './rev-info-validation.js';
 
 /** A rev_info that passed validation, with its cache key. */
 export interface KnownRevInfo {

@@ -3,7 +3,7 @@ import { PlugSessionError } from './errors.js';
 import { createKnownRevInfos, type KnownRevInfo } from './known-rev-infos.js';
 import type { NormalizedOptions } from './options.js';
 import { DEFAULT_CACHE_MAX } from './options.js';
-import { formatIssues } from './rev-info-schema.js';
+import { formatIssues } from './rev-info-validation.js';
 import type { TokenProvider } from './token-provider.js';
 import type { CachedToken } from './token-store.js';
 import { sanitizedCause, toPlugSessionError } from './upstream-errors.js';

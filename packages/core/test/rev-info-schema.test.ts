@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { formatIssues, revInfoSchema, validateRevInfo } from '../src/rev-info-schema.js';
+import { revInfoSchema } from '../src/rev-info-schema.js';
+import { formatIssues, validateRevInfo } from '../src/rev-info-validation.js';
 
 const issuesOf = (input: unknown) => {
   const result = validateRevInfo(input);
