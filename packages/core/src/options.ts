@@ -1,10 +1,19 @@
+import {
+  HEADER_BREAK,
+  isRecord,
+  NOT_IN_HEADER,
+  optionalFunction,
+  PlugSessionOptionsError,
+} from './option-checks.js';
+import { normalizeInject } from './options-inject.js';
 import type { CacheOptions, InjectScriptOptions, PlugSessionOptions } from './options-types.js';
 import type { TokenStore } from './token-store.js';
 
 export const DEFAULT_ENDPOINT = 'https://api.devrev.ai/internal/auth-tokens.create';
-export const DEFAULT_SCRIPT_SRC = 'https://plug-platform.devrev.ai/static/plug.js';
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_CACHE_MAX = 10_000;
+export { PlugSessionOptionsError } from './option-checks.js';
+export { DEFAULT_SCRIPT_SRC } from './options-inject.js';
 
 /** The options after validation, with every default filled in. */
 export interface NormalizedOptions<Req> {
@@ -25,31 +34,6 @@ export interface NormalizedOptions<Req> {
   cache: CacheOptions;
   onError: PlugSessionOptions<Req>['onError'];
   skip: PlugSessionOptions<Req>['skip'];
-}
-
-/** Thrown at start-up for invalid options; the message names the option and the fix. */
-export class PlugSessionOptionsError extends TypeError {
-  override readonly name = 'PlugSessionOptionsError';
-  readonly option: string;
-  constructor(option: string, problem: string) {
-    super(`plug-session: option \`${option}\` ${problem}`);
-    this.option = option;
-  }
-}
-
-const HEADER_BREAK = /[\r\n\0]/;
-// What a header value may hold besides its line: tab, visible ASCII, obs-text (RFC 9110 §5.5).
-const NOT_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new PlugSessionOptionsError(name, 'must be a function when given');
-  }
-  return value;
 }
 
 function normalizeEndpoint(value: string | URL | undefined): URL {
@@ -103,46 +87,6 @@ function normalizeTimeout(value: unknown): number {
     throw new PlugSessionOptionsError('timeoutMs', 'must be a positive number of milliseconds');
   }
   return value;
-}
-
-function normalizeInject<Req>(
-  value: PlugSessionOptions<Req>['injectScript'],
-  appId: string | undefined,
-): NormalizedOptions<Req>['inject'] {
-  if (value === undefined || value === false) return undefined;
-  if (value !== true && !isRecord(value)) {
-    throw new PlugSessionOptionsError('injectScript', 'must be a boolean or an options object');
-  }
-  if (appId === undefined) {
-    throw new PlugSessionOptionsError(
-      'appId',
-      "is required when injectScript is on: pass your PLuG unique app id (DevRev's Plug settings)",
-    );
-  }
-  const given: InjectScriptOptions<Req> = value === true ? {} : value;
-  const scriptSrc = given.scriptSrc ?? DEFAULT_SCRIPT_SRC;
-  if (typeof scriptSrc !== 'string' || scriptSrc.trim() === '' || HEADER_BREAK.test(scriptSrc)) {
-    throw new PlugSessionOptionsError('injectScript.scriptSrc', 'must be a non-empty URL string');
-  }
-  if (given.initOptions !== undefined && !isRecord(given.initOptions)) {
-    throw new PlugSessionOptionsError('injectScript.initOptions', 'must be a plain object');
-  }
-  try {
-    // They are written into every page as JSON: what JSON cannot write must fail now, not
-    // as a per-request failure that would look like a token request gone wrong.
-    JSON.stringify(given.initOptions ?? {});
-  } catch {
-    throw new PlugSessionOptionsError(
-      'injectScript.initOptions',
-      'must be JSON data (no BigInt, cycle or throwing toJSON): it is written into the page as JSON',
-    );
-  }
-  return {
-    scriptSrc,
-    initOptions: given.initOptions ?? {},
-    nonce: optionalFunction('injectScript.nonce', given.nonce),
-    anonymous: given.anonymous ?? true,
-  };
 }
 
 function normalizeAppId(value: unknown): string | undefined {
