@@ -103,6 +103,29 @@ export function createTextFinder(needle: string): (text: string) => boolean {
   };
 }
 
+/** The searches for one `scriptSrc`, in bytes and in text. */
+export interface ScriptSrcFinders {
+  readonly needle: Buffer;
+  readonly inBytes: (buf: Buffer) => boolean;
+  readonly inText: (text: string) => boolean;
+}
+
+// An app has one scriptSrc (a process, a few): its finders are made once, not for every page.
+const MAX_FINDERS = 16;
+const finders = new Map<string, ScriptSrcFinders>();
+
+/** The finders of `scriptSrc`, made on first use and kept. */
+export function findersFor(scriptSrc: string): ScriptSrcFinders {
+  let found = finders.get(scriptSrc);
+  if (found === undefined) {
+    if (finders.size >= MAX_FINDERS) finders.clear();
+    const needle = Buffer.from(scriptSrc);
+    found = { needle, inBytes: createFinder(needle), inText: createTextFinder(scriptSrc) };
+    finders.set(scriptSrc, found);
+  }
+  return found;
+}
+
 /** A {@link createFinder} for a stream of chunks: it finds `needle` split across them too. */
 export interface StreamFinder {
   /** Whether `needle` ends in `chunk` (possibly starting in earlier chunks). */
@@ -111,8 +134,8 @@ export interface StreamFinder {
   readonly carried: number;
 }
 
-export function createStreamFinder(needle: Buffer): StreamFinder {
-  const contains = createFinder(needle);
+export function createStreamFinder(scriptSrc: string): StreamFinder {
+  const { needle, inBytes: contains } = findersFor(scriptSrc);
   const keep = needle.length - 1;
   let carry = Buffer.alloc(0);
   return {

@@ -36,7 +36,7 @@ export class HtmlInjector implements ByteInjector {
   constructor(snippet: Buffer, scriptSrc: string) {
     if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
     this.#snippet = snippet;
-    this.#src = createStreamFinder(Buffer.from(scriptSrc));
+    this.#src = createStreamFinder(scriptSrc);
   }
 
   /** Bytes kept back right now (held body bytes and the scriptSrc carry-over), for tests. */

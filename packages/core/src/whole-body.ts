@@ -1,11 +1,4 @@
-import {
-  BODY_TAG,
-  createFinder,
-  createTextFinder,
-  HTML_TAG,
-  lastTag,
-  TAG_LENGTH,
-} from './byte-search.js';
+import { BODY_TAG, findersFor, HTML_TAG, lastTag, TAG_LENGTH } from './byte-search.js';
 import { asBuffer } from './html-injector.js';
 
 /**
@@ -30,24 +23,6 @@ function isTagAt(text: string, at: number, name: string): boolean {
     if ((text.charCodeAt(at + 2 + i) | 0x20) !== name.charCodeAt(i)) return false;
   }
   return true;
-}
-
-// An app has one scriptSrc: its finders are made once, not for every page.
-interface Finders {
-  scriptSrc: string;
-  bytes: (buf: Buffer) => boolean;
-  text: (text: string) => boolean;
-}
-let lastFinders: Finders | undefined;
-function findersOf(scriptSrc: string): Finders {
-  if (lastFinders?.scriptSrc !== scriptSrc) {
-    lastFinders = {
-      scriptSrc,
-      bytes: createFinder(Buffer.from(scriptSrc)),
-      text: createTextFinder(scriptSrc),
-    };
-  }
-  return lastFinders;
 }
 
 /**
@@ -78,7 +53,7 @@ export function injectHtml(
 ): string | Buffer | undefined {
   if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
   if (typeof body === 'string') {
-    if (findersOf(scriptSrc).text(body)) return undefined;
+    if (findersFor(scriptSrc).inText(body)) return undefined;
     let at = lastTagInText(body, 'body');
     if (at === -1) at = lastTagInText(body, 'html');
     if (at === -1) at = body.length;
@@ -103,7 +78,7 @@ export function injectedParts(
 ): [Buffer, Buffer, Buffer] | undefined {
   if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
   const buf = asBuffer(body);
-  if (findersOf(scriptSrc).bytes(buf)) return undefined;
+  if (findersFor(scriptSrc).inBytes(buf)) return undefined;
   let at = lastTag(buf, BODY_TAG);
   if (at === -1) at = lastTag(buf, HTML_TAG);
   if (at === -1) at = buf.length;
