@@ -318,6 +318,33 @@ describe.each([
     }
   });
 
+  test('injects behind a writeHead-only wrapper mounted first (on-headers, as express-session uses)', async () => {
+    const url = await start((app) => {
+      // What on-headers does: wrap the writeHead it finds, set headers just before they go.
+      app.use((_req, res, next) => {
+        const found = res.writeHead;
+        res.writeHead = function writeHead(this: Response, ...args: unknown[]) {
+          this.setHeader('x-session', 'saved');
+          return (found as (...rest: unknown[]) => Response).apply(this, args);
+        } as Response['writeHead'];
+        next();
+      });
+      app.use(plugSession(options()));
+      app.get('/page', sendPage);
+      app.get('/head', (_req, res) => {
+        res.writeHead(200, { 'content-type': HTML });
+        res.end(PAGE);
+      });
+    });
+    // Twice each: the first page of a process (run alone: '/head') finds no shared hooks yet.
+    for (const path of ['/head', '/page', '/head', '/page']) {
+      const reply = await send(`${url}${path}`, alice);
+      expect(reply.status).toBe(200);
+      expect(reply.headers['x-session']).toBe('saved');
+      expectInjected(reply.body, PAGE, emu.scriptSrc);
+    }
+  });
+
   test("puts helmet's CSP nonce on both script tags, picked from the header", async () => {
     const url = await start((app) => {
       app.use((_req, res, next) => {
