@@ -4,13 +4,13 @@ import type { HeaderAccess } from './http-types.js';
 import { rewriteInjectedHeaders } from './injected-headers.js';
 import { injectedParts, injectHtml } from './whole-body.js';
 
-/** What {@link createInjectionPlan} needs for one response. */
 /** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
 export interface RenderedSnippet {
   readonly text: string;
   readonly bytes: Buffer;
 }
 
+/** What {@link createInjectionPlan} needs for one response. */
 export interface InjectionPlanInput {
   /** The rendered snippet (ASCII: its text and its bytes are the same). */
   snippet: RenderedSnippet;

@@ -42,7 +42,7 @@ async function loadParts(): Promise<PoolParts> {
 }
 
 /** undici's Pool and request, loaded once per process (the lean way when it can be). */
-export function loadPoolParts(): Promise<PoolParts> {
+function loadPoolParts(): Promise<PoolParts> {
   parts ??= loadParts();
   return parts;
 }
