@@ -53,6 +53,8 @@ export class HtmlInjector implements ByteInjector {
     const chunk = asBuffer(input);
     if (chunk.length === 0) return EMPTY;
     if (!this.#passThrough && this.#src.seen(chunk)) this.#passThrough = this.#leftAlone = true;
+    // Most chunks arrive with nothing held: they are searched alone and sent without a copy.
+    if (this.#heldLength === 0) return this.#passThrough ? chunk : this.#pushAlone(chunk);
     const tail = this.#passThrough ? EMPTY : this.#tail(TAG_LENGTH - 1);
     this.#held.push(chunk);
     this.#heldLength += chunk.length;
@@ -60,11 +62,11 @@ export class HtmlInjector implements ByteInjector {
     // Positions count from the first held byte. A tag may start in the held bytes and end in
     // this chunk, so the seam between them is searched as well.
     const chunkStart = this.#heldLength - chunk.length;
-    const seam = tail.length > 0 ? Buffer.concat([tail, chunk.subarray(0, TAG_LENGTH - 1)]) : EMPTY;
+    const seam = Buffer.concat([tail, chunk.subarray(0, TAG_LENGTH - 1)]);
     const find = (needle: TagNeedle): number => {
       const inside = lastTag(chunk, needle);
       if (inside !== -1) return chunkStart + inside;
-      const across = seam.length > 0 ? lastTag(seam, needle) : -1;
+      const across = lastTag(seam, needle);
       return across === -1 ? -1 : chunkStart - tail.length + across;
     };
     let at = find(BODY_TAG);
@@ -76,11 +78,30 @@ export class HtmlInjector implements ByteInjector {
     // A new candidate: everything before it goes out, the rest waits for a later one.
     if (at !== -1) return this.#take(at);
     if (this.#candidate) return EMPTY;
-    const keep = partialTagLength(this.#tail(TAG_LENGTH - 1));
+    const keep = partialTagLength(
+      chunk.length >= TAG_LENGTH - 1 ? chunk : this.#tail(TAG_LENGTH - 1),
+    );
     const out = this.#take(this.#heldLength - keep);
     // Copy the few bytes kept so that they do not pin the whole chunk in memory.
     if (keep > 0) this.#held = [Buffer.concat(this.#held, keep)];
     return out;
+  }
+
+  /** {@link push} for a chunk that arrives with nothing held (so no candidate yet either). */
+  #pushAlone(chunk: Buffer): Buffer {
+    let at = lastTag(chunk, BODY_TAG);
+    if (at !== -1) this.#candidate = BODY_TAG;
+    else {
+      at = lastTag(chunk, HTML_TAG);
+      if (at !== -1) this.#candidate = HTML_TAG;
+    }
+    const keep = at !== -1 ? chunk.length - at : partialTagLength(chunk);
+    if (keep === 0) return chunk;
+    // A candidate pins its chunk until the end or a later candidate; a split tag's start is
+    // copied, so that its few bytes do not pin the whole chunk.
+    this.#held.push(at !== -1 ? chunk.subarray(at) : Buffer.from(chunk.subarray(-keep)));
+    this.#heldLength = keep;
+    return keep === chunk.length ? EMPTY : chunk.subarray(0, chunk.length - keep);
   }
 
   flush(): Buffer {
@@ -102,22 +123,29 @@ export class HtmlInjector implements ByteInjector {
   /** Removes and returns the first `n` held bytes; a single whole chunk is not copied. */
   #take(n: number): Buffer {
     if (n <= 0) return EMPTY;
+    const first = this.#held[0]!;
+    if (first.length >= n) {
+      this.#heldLength -= n;
+      if (first.length > n) this.#held[0] = first.subarray(n);
+      else this.#held.shift();
+      return first.length > n ? first.subarray(0, n) : first;
+    }
     const parts: Buffer[] = [];
     let need = n;
     while (need > 0) {
-      const first = this.#held[0]!;
-      if (first.length <= need) {
-        parts.push(first);
+      const next = this.#held[0]!;
+      if (next.length <= need) {
+        parts.push(next);
         this.#held.shift();
-        need -= first.length;
+        need -= next.length;
       } else {
-        parts.push(first.subarray(0, need));
-        this.#held[0] = first.subarray(need);
+        parts.push(next.subarray(0, need));
+        this.#held[0] = next.subarray(need);
         need = 0;
       }
     }
     this.#heldLength -= n;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
+    return Buffer.concat(parts, n);
   }
 }
 

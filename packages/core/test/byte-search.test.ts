@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFinder, createTextFinder } from '../src/byte-search.js';
+import { BODY_TAG, createFinder, createTextFinder, HTML_TAG, lastTag } from '../src/byte-search.js';
 
 // A small alphabet mixing common and rare HTML characters, so that needles are often found,
 // nearly found, or found only in part before their rarest character.
@@ -35,5 +35,61 @@ describe('finders anchored at the rarest character', () => {
     expect(find(src)).toBe(true);
     expect(find('<script src="/static/app.js"></script>')).toBe(false);
     expect(find(src.slice(1))).toBe(false);
+  });
+});
+
+describe('lastTag', () => {
+  // Every one of the 2⁴ letter cases of each tag, since each tag's anchors cover some of them.
+  const cases = (tag: string): string[] =>
+    Array.from({ length: 16 }, (_, mask) => {
+      let bit = 0;
+      return [...tag]
+        .map((c) => (/[a-z]/.test(c) && mask & (1 << bit++) ? c.toUpperCase() : c))
+        .join('');
+    });
+
+  for (const needle of [BODY_TAG, HTML_TAG]) {
+    it(`finds ${needle.text} in all 16 letter cases, the last one when there are several`, () => {
+      const variants = cases(needle.text);
+      expect(new Set(variants).size).toBe(16);
+      for (const variant of variants) {
+        expect(lastTag(Buffer.from(`<p>x</p>${variant}\n`), needle)).toBe(8);
+        expect(lastTag(Buffer.from(`${variant}ll>${variant}ml> tml>`), needle)).toBe(10);
+        expect(lastTag(Buffer.from(`${variant}`), needle, 1)).toBe(-1);
+      }
+    });
+  }
+
+  it('answers as a case-insensitive lastIndexOf, over pages made of near misses', () => {
+    const piece = fc.constantFrom(
+      '</html>',
+      '</HtMl>',
+      '</HTML>',
+      '</hTmL>',
+      '</body>',
+      '</BoDy>',
+      'l>',
+      'L>',
+      'Ml>',
+      'Tml>',
+      'Html>',
+      'y>',
+      '</',
+      '</htm',
+      'x',
+      '</ul>',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), fc.nat(40), (pieces, from) => {
+        const page = Buffer.from(pieces.join(''));
+        const lower = page.toString('latin1').toLowerCase();
+        for (const needle of [BODY_TAG, HTML_TAG]) {
+          const at = lower.lastIndexOf(needle.text);
+          expect(lastTag(page, needle, from)).toBe(at >= from ? at : -1);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

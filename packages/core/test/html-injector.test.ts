@@ -137,6 +137,20 @@ describe('createHtmlInjector', () => {
     expect(maxHeld).toBeLessThanOrEqual(6 + SRC.length + '</body>\n</html>\n'.length);
   });
 
+  it('passes a chunk without a tag on as the same buffer, not a copy', () => {
+    const injector = createHtmlInjector(SNIPPET, SRC);
+    const chunks = [Buffer.from('<html><body><p>one</p>'), Buffer.from('<ul><li>two</li></ul>')];
+    for (const chunk of chunks) expect(injector.push(chunk)).toBe(chunk);
+    // A chunk that ends in what could start a tag is sent as a view of itself, minus those bytes.
+    const split = Buffer.from('<p>three</p></bo');
+    const out = injector.push(split);
+    expect(out.buffer).toBe(split.buffer);
+    expect(out.toString()).toBe('<p>three</p>');
+    expect(Buffer.concat([injector.push(Buffer.from('dy>')), injector.flush()]).toString()).toBe(
+      `${SNIPPET}</body>`,
+    );
+  });
+
   it('refuses an empty scriptSrc, which every page would contain', () => {
     expect(() => createHtmlInjector(SNIPPET, '')).toThrow(TypeError);
   });
