@@ -30,7 +30,8 @@ export function coreLayout(pin) {
 }
 
 function fork(script, args, core) {
-  const node = [here(script), ...args];
+  // --expose-gc: the server starts each measured window from a collected heap (server.mjs).
+  const node = ['--expose-gc', here(script), ...args];
   const [command, argv] =
     core === undefined
       ? [process.execPath, node]

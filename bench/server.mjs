@@ -115,6 +115,9 @@ process.on('SIGINT', exit);
 process.on('disconnect', exit); // the orchestrator died: never outlive it
 process.on('message', async (message) => {
   if (message.cmd === 'window') {
+    // A full collection first, so that what the warm-up or the previous window left for the
+    // collector does not count as this window's peak: the peak is what this load needs.
+    globalThis.gc?.();
     if (args.profile) await startProfile();
     maxRss = 0;
     atPeak = undefined;
