@@ -1,4 +1,4 @@
-import type { Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import type { PlugSessionError } from './errors.js';
 import type { ResponseFacts } from './http-types.js';
 
@@ -49,6 +49,12 @@ export interface InjectionPlan {
   startStream(): ByteInjector;
   /** {@link startStream} as a Node `Transform`. */
   transform(): Transform;
+  /**
+   * `source` piped through {@link transform}, linked both ways: the source's error (or its
+   * early close) destroys the returned stream and is passed to `onFailure`; the returned
+   * stream closing first (the client went away) destroys the source.
+   */
+  injectStream(source: Readable, onFailure?: (error: Error) => void): Transform;
 }
 
 /** The token route's answer: 200 with a token or `null`, 503 with the error code. */

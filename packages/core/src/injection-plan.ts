@@ -2,6 +2,7 @@ import type { ByteInjector, InjectionPlan } from './engine-types.js';
 import { createHtmlInjector, createInjectTransform } from './html-injector.js';
 import type { HeaderAccess } from './http-types.js';
 import { rewriteInjectedHeaders } from './injected-headers.js';
+import { pipeLinked } from './pipe-linked.js';
 import { injectedParts, injectHtml } from './whole-body.js';
 
 /** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
@@ -56,5 +57,7 @@ export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
     },
     startStream,
     transform: () => createInjectTransform(startStream()),
+    injectStream: (source, onFailure) =>
+      pipeLinked(source, createInjectTransform(startStream()), onFailure),
   };
 }

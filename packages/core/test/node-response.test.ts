@@ -51,6 +51,9 @@ function markingPlan(facts: ResponseFacts, calls: string[]): InjectionPlan {
     transform() {
       throw new Error('not used by the interceptor');
     },
+    injectStream() {
+      throw new Error('not used by the interceptor');
+    },
   };
 }
 

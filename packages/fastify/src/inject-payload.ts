@@ -1,4 +1,4 @@
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import type { HeaderAccess, InjectionPlan } from '@plug-session/core';
 import type { FastifyReply } from 'fastify';
@@ -35,11 +35,10 @@ export function injectPayload(
   if (body === null || typeof body !== 'object') return body;
   const isNode = 'pipe' in body && typeof body.pipe === 'function';
   if (!isNode && !('getReader' in body)) return body;
-  const transform = plan()?.transform();
-  if (transform === undefined) return body;
+  const current = plan();
+  if (current === undefined) return body;
   const source = isNode ? (body as Readable) : Readable.fromWeb(body as ReadableStream);
-  // Errors reach Fastify through the returned stream; pipeline also destroys the source
-  // when the client goes away.
-  pipeline(source, transform, () => undefined);
-  return transform;
+  // Errors reach Fastify through the returned stream, and the source is destroyed when the
+  // client goes away.
+  return current.injectStream(source);
 }

@@ -11,7 +11,7 @@ import type { CachedToken, TokenStore } from '@plug-session/core';
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PlugSessionFastifyOptions, plugSession } from '../src/index.js';
 
 declare module 'fastify' {
@@ -517,6 +517,60 @@ describe('payloads', () => {
     const at = answer.text.indexOf('<script');
     const end = answer.text.lastIndexOf('</body>');
     expect(answer.text.slice(0, at) + answer.text.slice(end)).toBe(page);
+  });
+
+  it('cuts a stream whose source fails midway, and keeps serving', async () => {
+    const instance = app();
+    await instance.register(plugSession, inject());
+    instance.get('/fail', async (_request, reply) => {
+      let sent = false;
+      const source = new Readable({
+        read() {
+          if (sent) return void this.destroy(new Error('the template failed'));
+          sent = true;
+          this.push(`<html><body>${'x'.repeat(16 * 1024)}`);
+        },
+      });
+      return reply.type('text/html').send(source);
+    });
+    instance.get('/ok', async (_request, reply) => reply.type('text/html').send(PAGE));
+    const base = await listen(instance);
+    // Fastify cuts a response whose stream failed after its head went out.
+    const failed = await get(base, '/fail', { 'x-user': 'ria' }).catch(() => undefined);
+    if (failed) expect(count(failed.text, emu.scriptSrc)).toBe(0);
+    expectInjected((await get(base, '/ok', { 'x-user': 'ria' })).text);
+  });
+
+  it('destroys the source stream when the client goes away', async () => {
+    let source: Readable | undefined;
+    const instance = app();
+    await instance.register(plugSession, inject());
+    instance.get('/slow', async (_request, reply) => {
+      let pushed = false;
+      source = new Readable({
+        read() {
+          if (pushed) return; // then never ends, like a slow template
+          pushed = true;
+          this.push(`<html><body>${'x'.repeat(16 * 1024)}`);
+        },
+      });
+      return reply.type('text/html').send(source);
+    });
+    const base = await listen(instance);
+    await new Promise<void>((resolve) => {
+      const outgoing = httpRequest(
+        new URL('/slow', base),
+        { headers: { 'x-user': 'sam' } },
+        (res) =>
+          res.once('data', () => {
+            outgoing.destroy();
+            resolve();
+          }),
+      );
+      outgoing.on('error', () => resolve());
+      outgoing.end();
+    });
+    await vi.waitFor(() => expect(source?.destroyed).toBe(true), { timeout: 15_000 });
   });
 
   it('passes JSON and non-2xx pages unchanged', async () => {

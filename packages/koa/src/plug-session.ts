@@ -1,4 +1,4 @@
-import { pipeline, type Readable, Stream } from 'node:stream';
+import { type Readable, Stream } from 'node:stream';
 import {
   createPlugSession,
   type HeaderAccess,
@@ -22,7 +22,7 @@ function headersOf(ctx: Context): HeaderAccess {
   };
 }
 
-// Koa 2 takes any `Stream` as a streamed body; pipeline needs one it can read from.
+// Koa 2 takes any `Stream` as a streamed body; injection needs one it can read from.
 function isReadable(body: unknown): body is Readable {
   return body instanceof Stream && typeof (body as Partial<Readable>).pipe === 'function';
 }
@@ -46,13 +46,12 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
     }
     return;
   }
-  const transform = plan.transform();
-  // pipeline forwards the source's errors to the transform (Koa's body) and destroys the
-  // source when Koa destroys the transform because the client went away. A failed body
-  // cannot be completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress (`.pipe()`)
-  // would leave the response open, so it is closed here unless Koa already answered.
-  pipeline(body, transform, (error) => {
-    if (error && !ctx.res.writableEnded) ctx.res.destroy();
+  // The source's errors reach the transform (Koa's body), and the source is destroyed when
+  // Koa destroys the transform because the client went away. A failed body cannot be
+  // completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress (`.pipe()`) would leave the
+  // response open, so it is closed here unless Koa already answered.
+  const transform = plan.injectStream(body, () => {
+    if (!ctx.res.writableEnded) ctx.res.destroy();
   });
   ctx.body = transform; // Koa drops content-length when a stream replaces a body
 }
