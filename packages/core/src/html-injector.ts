@@ -14,6 +14,20 @@ const EMPTY = Buffer.alloc(0);
 export const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+/** The last `needle` in `chunk`, else across `seam`, as a position from `chunkStart`/`seamStart`. */
+function lastTagIn(
+  needle: TagNeedle,
+  chunk: Buffer,
+  chunkStart: number,
+  seam: Buffer,
+  seamStart: number,
+): number {
+  const inside = lastTag(chunk, needle);
+  if (inside !== -1) return chunkStart + inside;
+  const across = seam.length > 0 ? lastTag(seam, needle) : -1;
+  return across === -1 ? -1 : seamStart + across;
+}
+
 /**
  * The streaming injector. It never decodes: it passes bytes through until it sees a candidate
  * tag, exactly `</body>` or `</html>` (7 bytes, any letter case; `</body >` is not one), and
@@ -63,18 +77,7 @@ export class HtmlInjector implements ByteInjector {
     // this chunk, so the seam between them is searched as well.
     const chunkStart = this.#heldLength - chunk.length;
     const seam = Buffer.concat([tail, chunk.subarray(0, TAG_LENGTH - 1)]);
-    const find = (needle: TagNeedle): number => {
-      const inside = lastTag(chunk, needle);
-      if (inside !== -1) return chunkStart + inside;
-      const across = lastTag(seam, needle);
-      return across === -1 ? -1 : chunkStart - tail.length + across;
-    };
-    let at = find(BODY_TAG);
-    if (at !== -1) this.#candidate = BODY_TAG;
-    else if (this.#candidate !== BODY_TAG) {
-      at = find(HTML_TAG);
-      if (at !== -1) this.#candidate = HTML_TAG;
-    }
+    const at = this.#nextCandidate(chunk, chunkStart, seam, chunkStart - tail.length);
     // A new candidate: everything before it goes out, the rest waits for a later one.
     if (at !== -1) return this.#take(at);
     if (this.#candidate) return EMPTY;
@@ -89,12 +92,7 @@ export class HtmlInjector implements ByteInjector {
 
   /** {@link push} for a chunk that arrives with nothing held (so no candidate yet either). */
   #pushAlone(chunk: Buffer): Buffer {
-    let at = lastTag(chunk, BODY_TAG);
-    if (at !== -1) this.#candidate = BODY_TAG;
-    else {
-      at = lastTag(chunk, HTML_TAG);
-      if (at !== -1) this.#candidate = HTML_TAG;
-    }
+    const at = this.#nextCandidate(chunk, 0, EMPTY, 0);
     const keep = at !== -1 ? chunk.length - at : partialTagLength(chunk);
     if (keep === 0) return chunk;
     // A candidate pins its chunk until the end or a later candidate; a split tag's start is
@@ -102,6 +100,21 @@ export class HtmlInjector implements ByteInjector {
     this.#held.push(at !== -1 ? chunk.subarray(at) : Buffer.from(chunk.subarray(-keep)));
     this.#heldLength = keep;
     return keep === chunk.length ? EMPTY : chunk.subarray(0, chunk.length - keep);
+  }
+
+  /**
+   * Where the latest candidate tag in `chunk` (or across `seam`, the bytes either side of the
+   * chunk's start) begins, counted from the first held byte, and notes which tag it is; -1
+   * when there is none. A `</body>` beats every `</html>`, whatever their order.
+   */
+  #nextCandidate(chunk: Buffer, chunkStart: number, seam: Buffer, seamStart: number): number {
+    let at = lastTagIn(BODY_TAG, chunk, chunkStart, seam, seamStart);
+    if (at !== -1) this.#candidate = BODY_TAG;
+    else if (this.#candidate !== BODY_TAG) {
+      at = lastTagIn(HTML_TAG, chunk, chunkStart, seam, seamStart);
+      if (at !== -1) this.#candidate = HTML_TAG;
+    }
+    return at;
   }
 
   flush(): Buffer {
@@ -123,12 +136,13 @@ export class HtmlInjector implements ByteInjector {
   /** Removes and returns the first `n` held bytes; a single whole chunk is not copied. */
   #take(n: number): Buffer {
     if (n <= 0) return EMPTY;
+    // The common case, n within the first held chunk: no array, no copy.
     const first = this.#held[0]!;
     if (first.length >= n) {
       this.#heldLength -= n;
-      if (first.length > n) this.#held[0] = first.subarray(n);
-      else this.#held.shift();
-      return first.length > n ? first.subarray(0, n) : first;
+      if (first.length === n) return this.#held.shift()!;
+      this.#held[0] = first.subarray(n);
+      return first.subarray(0, n);
     }
     const parts: Buffer[] = [];
     let need = n;
