@@ -25,6 +25,8 @@ export const median = (xs) => {
 const baselineOf = (id) => (id.endsWith('-2m') ? 'bare-2m' : 'bare');
 const paired = (xs, base, key) => median(xs.map((x, i) => x[key] / base[i]?.[key]));
 const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+/** Megabytes with their sign: +1.2, -0.6. */
+const signedMb = (x) => `${x >= 0 ? '+' : ''}${fmt(x, 1)}`;
 const verdict = (ok) => (ok ? '**met**' : '**missed**');
 
 /** Medians and paired ratios of every configuration of one framework. */
@@ -94,13 +96,13 @@ function throughputTables(results, targets) {
     const grew = (inj.rss - bare.rss) / MB;
     const atRest = (inj.rssAtListen - bare.rssAtListen) / MB;
     targets.push(
-      `- ${framework} (5) 2 MB streamed, injected peak RSS within 5 MB of bare: +${fmt(grew, 1)} MB (at rest, before any request: +${fmt(atRest, 1)} MB) ${verdict(grew <= 5)}`,
+      `- ${framework} (5) 2 MB streamed, injected peak RSS within 5 MB of bare: ${signedMb(grew)} MB (at rest, before any request: ${signedMb(atRest)} MB) ${verdict(grew <= 5)}`,
     );
     if (plug) {
       const library = (plug.rss - bare.rss) / MB;
       const injecting = (inj.rss - plug.rss) / MB;
       targets.push(
-        `- ${framework} (5) of which the library loaded and warm, streaming without injection: +${fmt(library, 1)} MB; the streaming injection itself (vs that): ${injecting >= 0 ? '+' : ''}${fmt(injecting, 1)} MB ${verdict(injecting <= 5)}`,
+        `- ${framework} (5) of which the library loaded and warm, streaming without injection: ${signedMb(library)} MB; the streaming injection itself (vs that): ${signedMb(injecting)} MB ${verdict(injecting <= 5)}`,
       );
     }
     for (const [mine, peer, page] of [
