@@ -5,6 +5,7 @@ import type { ResponseFacts } from './http-types.js';
 import {
   HOOKED_METHODS,
   HOOKS,
+  type Interception,
   intercept,
   type Patchable,
   SHARED_HOOKS,
@@ -85,20 +86,21 @@ export function interceptResponse(
   const target = res as unknown as Patchable;
   const shared = sharedHooksFor(res);
   const wrapped = shared === undefined && HOOKED_METHODS.some((name) => Object.hasOwn(res, name));
-  intercept(res, {
+  const state: Interception = {
     decide,
     method,
     decided: false,
     ended: false,
     plan: undefined,
     injector: undefined,
-    // Another wrapper (compression, on-headers) already patched this response: ours run
-    // first and call its methods, so that it still sees our bytes.
-    original: wrapped
-      ? { writeHead: target.writeHead, write: target.write, end: target.end }
-      : undefined,
     shared: shared !== undefined,
-  });
+  };
+  // Another wrapper (compression, on-headers) already patched this response: ours run first
+  // and call its methods, so that it still sees our bytes.
+  const others = wrapped
+    ? { writeHead: target.writeHead, write: target.write, end: target.end }
+    : undefined;
+  intercept(res, state, others);
   // Three properties added to an Express response cost more than the rest of the injection
   // (see frameworkPrototypeOf): where responses share a prototype of their framework's, the
   // hooks go there, once, and pass the responses that are not intercepted straight on. Not
