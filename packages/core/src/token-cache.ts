@@ -31,6 +31,13 @@ export interface TokenCache {
 }
 
 const POLL_MS = 25;
+// After a background refresh failed, the still-usable token is served this long before the
+// next attempt: else every page view of that user would call DevRev again, and a 4xx for one
+// user's rev_info does not count towards the breaker.
+export const REFRESH_RETRY_MS = 30_000;
+// Keys whose refresh failed are few; should they pile up, they are dropped together (the
+// worst that does is one more attempt each).
+const MAX_PAUSED_REFRESHES = 10_000;
 // Over the deadline, the mint's own (more precise) TIMEOUT should win the race.
 const DEADLINE_GRACE_MS = 25;
 
@@ -39,11 +46,23 @@ const DEADLINE_GRACE_MS = 25;
  * `fetchMethod`). One mint per key at a time, shared by every caller, which none can
  * cancel: a caller that goes away leaves the others their token. From `refreshAt` the
  * cached token is served at once while one background mint replaces it; if that fails,
- * the still-usable token keeps being served. Failures are never cached.
+ * the still-usable token keeps being served, and the next refresh waits
+ * {@link REFRESH_RETRY_MS}. Failures are never cached.
  */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const { store, mint, now, timeoutMs, lockWaitMs = 1000 } = options;
   const inflight = new Map<string, Promise<CachedToken>>();
+  /** Keys whose background refresh failed, and when the next one may start (epoch ms). */
+  const refreshPausedUntil = new Map<string, number>();
+
+  /** `key`'s last background refresh failed less than {@link REFRESH_RETRY_MS} before `t`. */
+  function refreshPaused(key: string, t: number): boolean {
+    const until = refreshPausedUntil.get(key);
+    if (until === undefined) return false;
+    if (t < until) return true;
+    refreshPausedUntil.delete(key);
+    return false;
+  }
 
   function start(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
     const forget = () => {
@@ -102,10 +121,15 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   function refresh(key: string, revInfo: object): void {
     publishCache({ event: 'refresh' });
-    start(key, revInfo, performance.now() + timeoutMs).catch((error: unknown) => {
-      const code = error instanceof PlugSessionError ? error.code : undefined;
-      publishCache(code === undefined ? { event: 'stale' } : { event: 'stale', code });
-    });
+    start(key, revInfo, performance.now() + timeoutMs).then(
+      () => refreshPausedUntil.delete(key),
+      (error: unknown) => {
+        if (refreshPausedUntil.size >= MAX_PAUSED_REFRESHES) refreshPausedUntil.clear();
+        refreshPausedUntil.set(key, now() + REFRESH_RETRY_MS);
+        const code = error instanceof PlugSessionError ? error.code : undefined;
+        publishCache(code === undefined ? { event: 'stale' } : { event: 'stale', code });
+      },
+    );
   }
 
   async function lookup(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
@@ -113,7 +137,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     const t = now();
     if (cached && t < cached.usableUntil) {
       publishCache(HIT);
-      if (t >= cached.refreshAt && !inflight.has(key)) refresh(key, revInfo);
+      if (t >= cached.refreshAt && !inflight.has(key) && !refreshPaused(key, t)) {
+        refresh(key, revInfo);
+      }
       return cached;
     }
     publishCache({ event: 'miss' });
@@ -125,11 +151,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return start(key, revInfo, deadline);
   }
 
-  // The hot path: a fresh hit in the memory store. Anything else (a refresh due, a miss, a
-  // shared store) takes the full, deadline-bound lookup.
+  // The hot path: a fresh hit in the memory store (or one whose refresh is paused after a
+  // failure). Anything else (a refresh due, a miss, a shared store) takes the full,
+  // deadline-bound lookup.
   function peek(key: string): CachedToken | undefined {
     const hit = store?.peek?.(key);
-    if (hit === undefined || now() >= hit.refreshAt) return undefined;
+    if (hit === undefined) return undefined;
+    const t = now();
+    if (t >= hit.refreshAt && (t >= hit.usableUntil || !refreshPaused(key, t))) return undefined;
     publishCache(HIT);
     return hit;
   }

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheMessage } from '../src/diagnostics.js';
+import { REFRESH_RETRY_MS } from '../src/token-cache.js';
 import { type Harness, startHarness } from './support/provider-harness.js';
 
 let h: Harness;
@@ -79,6 +80,40 @@ describe('the token provider', () => {
         expect(events).toContainEqual({ event: 'stale', code: 'BAD_REQUEST' }),
       );
       expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
+    } finally {
+      unsubscribe('plug-session:cache', listen);
+    }
+  });
+
+  it('after a failed background refresh, waits REFRESH_RETRY_MS before the next one', async () => {
+    const events: CacheMessage[] = [];
+    const listen = (m: unknown) => events.push(m as CacheMessage);
+    subscribe('plug-session:cache', listen);
+    try {
+      h = await startHarness();
+      const old = await h.provider.getToken(user('u1'));
+      h.clock.now = old.refreshAt;
+      h.emu.setFault({ type: 'status', status: 400 });
+      await h.provider.getToken(user('u1'));
+      await vi.waitFor(() =>
+        expect(events).toContainEqual({ event: 'stale', code: 'BAD_REQUEST' }),
+      );
+      expect(h.emu.callCount).toBe(2);
+      // Page views meanwhile get the still-usable token at once, with no call.
+      h.clock.now += REFRESH_RETRY_MS - 1;
+      for (let i = 0; i < 5; i++) {
+        expect(h.provider.peek(h.provider.keyOf(user('u1')))?.token).toBe(old.token);
+        expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
+      }
+      expect(h.emu.callCount).toBe(2);
+      // Then one more try, which now succeeds.
+      h.clock.now += 1;
+      h.emu.setFault(undefined);
+      expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
+      await vi.waitFor(async () => {
+        expect((await h.provider.getToken(user('u1'))).token).not.toBe(old.token);
+      });
+      expect(h.emu.callCount).toBe(3);
     } finally {
       unsubscribe('plug-session:cache', listen);
     }
