@@ -19,7 +19,9 @@ export interface UpstreamGateOptions {
    */
   unauthorizedPauseMs?: number;
   /**
-   * How long calls are paused after a 429 that named no delay, in milliseconds.
+   * How long calls are paused after a 429 that named no delay, in milliseconds; also the
+   * least pause after a 429 that follows another, doubling with each one in a row (up to
+   * 4 s, so that calls resume soon after DevRev stops limiting), whatever delay it named.
    * @default 1000
    */
   rateLimitPauseMs?: number;
@@ -46,6 +48,8 @@ export interface UpstreamGate {
   settle(permit: GatePermit, error?: unknown): void;
 }
 
+const MAX_RATE_LIMIT_PAUSE_MS = 4_000;
+
 const BREAKER_CODES = new Set<PlugSessionErrorCode>([
   'UPSTREAM_UNAVAILABLE',
   'TIMEOUT',
@@ -58,7 +62,8 @@ const BREAKER_CODES = new Set<PlugSessionErrorCode>([
  * failures the breaker opens for `openMs`: calls fail fast with `UPSTREAM_UNAVAILABLE`;
  * then exactly one probe goes through (half-open) while others still fail fast; its
  * success closes the breaker, its failure re-opens it. A 429 pauses every call until its
- * `Retry-After` has passed (`RATE_LIMITED`), a 401/403 for `unauthorizedPauseMs`
+ * `Retry-After` has passed (`RATE_LIMITED`; 429s in a row, for at least `rateLimitPauseMs`,
+ * doubling), a 401/403 for `unauthorizedPauseMs`
  * (`UNAUTHORIZED`): hammering DevRev with a revoked AAT would only get it rate limited.
  *
  * @example
@@ -73,6 +78,18 @@ export function createUpstreamGate(options: UpstreamGateOptions = {}): UpstreamG
   let openUntil = 0;
   let lastFailure: PlugSessionError | undefined;
   let pause: { until: number; error: PlugSessionError } | undefined;
+  let rateLimitedInARow = 0;
+
+  // DevRev's delay is honoured, but a 429 right after a 429 pauses at least rateLimitPauseMs,
+  // doubling: a server that keeps answering `Retry-After: 0` would otherwise get a call (and
+  // its retries) for every page view that needs a token.
+  const rateLimitPause = (asked: number | undefined): number => {
+    const floor =
+      rateLimitedInARow < 2
+        ? 0
+        : Math.min(rateLimitPauseMs * 2 ** (rateLimitedInARow - 2), MAX_RATE_LIMIT_PAUSE_MS);
+    return Math.max(asked ?? rateLimitPauseMs, floor);
+  };
 
   const move = (next: typeof state, t: number) => {
     state = next;
@@ -106,8 +123,9 @@ export function createUpstreamGate(options: UpstreamGateOptions = {}): UpstreamG
     settle(permit, error) {
       const t = now();
       const failure = error instanceof PlugSessionError ? error : undefined;
+      rateLimitedInARow = failure?.code === 'RATE_LIMITED' ? rateLimitedInARow + 1 : 0;
       if (failure?.code === 'RATE_LIMITED') {
-        pause = { until: t + (failure.retryAfterMs ?? rateLimitPauseMs), error: failure };
+        pause = { until: t + rateLimitPause(failure.retryAfterMs), error: failure };
       } else if (failure?.code === 'UNAUTHORIZED') {
         pause = { until: t + unauthorizedPauseMs, error: failure };
       }

@@ -89,6 +89,27 @@ describe('the upstream gate', () => {
     expect(call(gate)).toBeUndefined();
   });
 
+  it('pauses 429s in a row at least rateLimitPauseMs, doubling, even when they ask for 0', () => {
+    const gate = createUpstreamGate({ now, rateLimitPauseMs: 1000 });
+    call(gate, err('RATE_LIMITED', 0)); // the first is taken at its word
+    for (const pauseMs of [1000, 2000, 4000]) {
+      call(gate, err('RATE_LIMITED', 0));
+      clock += pauseMs - 1;
+      expect(call(gate)?.code).toBe('RATE_LIMITED');
+      clock += 1;
+    }
+    for (let i = 0; i < 8; i++) {
+      expect(call(gate, err('RATE_LIMITED', 0))).toBeUndefined(); // admitted: the pause is over
+      clock += 4000; // the longest pause
+    }
+    expect(call(gate)).toBeUndefined(); // a success: the next 429 is taken at its word again
+    call(gate, err('RATE_LIMITED', 0));
+    expect(call(gate)).toBeUndefined();
+    call(gate, err('RATE_LIMITED', 5000)); // a longer delay asked for is kept
+    clock += 4999;
+    expect(call(gate)?.code).toBe('RATE_LIMITED');
+  });
+
   it('pauses calls for the cool-down after DevRev rejected the AAT', () => {
     const gate = createUpstreamGate({ now, unauthorizedPauseMs: 30_000 });
     call(gate, err('UNAUTHORIZED'));
