@@ -47,6 +47,7 @@ export function summarize({ configs, samples }) {
       // the same with user time only: the code's share, without the kernel's loopback sends
       userCpuRatio: 1 / paired(xs, base, 'userCpuPerRequest'),
       busy: of('cpuShare'),
+      gcPerRequest: of('gcPerRequest'),
       rss: of('maxRss'),
       rssAtListen: of('rssAtListen'),
       rssProcess: Math.max(...xs.map((x) => x.maxRssProcess)),
@@ -58,8 +59,8 @@ export function summarize({ configs, samples }) {
 
 function throughputTables(results, targets) {
   const rows = [
-    '| framework | scenario | req/s | × bare | p99 ms | × bare | server CPU µs/req | bare/this CPU | bare/this user CPU | server busy |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| framework | scenario | req/s | × bare | p99 ms | × bare | server CPU µs/req | bare/this CPU | bare/this user CPU | server busy | GC µs/req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const rss = [
     '| framework | 2 MB streamed | peak RSS (MB) | Δ vs bare | Δ vs no injection | RSS at rest (MB) | Δ vs bare | peak − rest | maxRSS (MB) |',
@@ -71,7 +72,7 @@ function throughputTables(results, targets) {
       const isBase = s.id === baselineOf(s.id);
       const rel = (x, d) => (isBase ? '1' : fmt(x, d));
       rows.push(
-        `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rps)} | ${rel(s.rpsRatio, 3)} | ${fmt(s.p99, 1)} | ${rel(s.p99Ratio, 2)} | ${fmt(s.cpuPerRequest)} | ${rel(s.cpuRatio, 3)} | ${rel(s.userCpuRatio, 3)} | ${fmt(s.busy * 100)}% |`,
+        `| ${framework} | ${LABELS[s.id]} | ${fmt(s.rps)} | ${rel(s.rpsRatio, 3)} | ${fmt(s.p99, 1)} | ${rel(s.p99Ratio, 2)} | ${fmt(s.cpuPerRequest)} | ${rel(s.cpuRatio, 3)} | ${rel(s.userCpuRatio, 3)} | ${fmt(s.busy * 100)}% | ${fmt(s.gcPerRequest, 1)} |`,
       );
       if (s.failures > 0) {
         targets.push(`- ${framework} ${s.id}: ${s.failures} failed requests: figures suspect`);

@@ -5,13 +5,15 @@
 // RSS: sampled with `process.memoryUsage.rss()` every 50 ms. Over IPC, `{cmd:'window'}` starts
 // a measured window and `{cmd:'stats'}` answers the window's max sampled RSS (with the heap
 // breakdown at that sample), the RSS right after listening, the process's
-// `resourceUsage().maxRSS`, and the CPU time the window used, in all and per request served.
+// `resourceUsage().maxRSS`, the CPU time the window used, in all and per request served, and
+// the time its garbage collections took (their pauses, from a `PerformanceObserver`).
 // `{cmd:'exit'}` (or SIGTERM) exits normally. With `--profile DIR`, each window is CPU-profiled
 // (V8's sampling profiler through the inspector, 100 µs interval) into DIR/window-N.cpuprofile:
 // only the measured load, not start-up.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { apps, SCENARIOS } from './apps.mjs';
@@ -70,6 +72,13 @@ let atPeak; // process.memoryUsage() and V8's new space at the peak sample: wher
 let samples = 0;
 let windowCpu = process.cpuUsage();
 let windowStart = performance.now();
+// GC pauses in the window: what found the fourth round's fix (an allocation pattern that made
+// requests survive scavenges shows here before it shows anywhere else).
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  // Reported after the fact: the full collection that starts a window comes in after it began.
+  for (const entry of list.getEntries()) if (entry.startTime >= windowStart) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 const sample = () => {
   const rss = process.memoryUsage.rss();
   samples++;
@@ -126,6 +135,7 @@ process.on('message', async (message) => {
     held = [];
     onErrors = {};
     sample();
+    gcMs = 0;
     windowCpu = process.cpuUsage();
     windowStart = performance.now();
     process.send({ cmd: 'window' });
@@ -145,6 +155,7 @@ process.on('message', async (message) => {
       cpuPerRequest: served > 0 ? (cpu.user + cpu.system) / served : undefined,
       // Kernel time (system) is mostly loopback sends and wake-ups; user time is the code's.
       userCpuPerRequest: served > 0 ? cpu.user / served : undefined,
+      gcPerRequest: served > 0 ? (gcMs * 1000) / served : undefined,
       served,
       held: quantiles(held),
       onErrors,
