@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheMessage } from '../src/diagnostics.js';
 import { REFRESH_RETRY_MS } from '../src/token-cache.js';
+import type { CachedToken } from '../src/token-store.js';
 import { type Harness, startHarness } from './support/provider-harness.js';
 
 let h: Harness;
@@ -66,12 +67,16 @@ describe('the token provider', () => {
     expect(h.emu.callCount).toBe(2);
   });
 
-  it('keeps serving the still-valid token when a background refresh fails', async () => {
+  /**
+   * Mints u1's token, moves the clock to its refreshAt and has DevRev answer 400: the lookup
+   * there serves the old token and starts a refresh, which fails. Resolves with the old token
+   * once the cache has reported the refresh stale.
+   */
+  async function failBackgroundRefresh(): Promise<CachedToken> {
     const events: CacheMessage[] = [];
     const listen = (m: unknown) => events.push(m as CacheMessage);
     subscribe('plug-session:cache', listen);
     try {
-      h = await startHarness();
       const old = await h.provider.getToken(user('u1'));
       h.clock.now = old.refreshAt;
       h.emu.setFault({ type: 'status', status: 400 });
@@ -79,44 +84,37 @@ describe('the token provider', () => {
       await vi.waitFor(() =>
         expect(events).toContainEqual({ event: 'stale', code: 'BAD_REQUEST' }),
       );
-      expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
+      return old;
     } finally {
       unsubscribe('plug-session:cache', listen);
     }
+  }
+
+  it('keeps serving the still-valid token when a background refresh fails', async () => {
+    h = await startHarness();
+    const old = await failBackgroundRefresh();
+    expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
   });
 
   it('after a failed background refresh, waits REFRESH_RETRY_MS before the next one', async () => {
-    const events: CacheMessage[] = [];
-    const listen = (m: unknown) => events.push(m as CacheMessage);
-    subscribe('plug-session:cache', listen);
-    try {
-      h = await startHarness();
-      const old = await h.provider.getToken(user('u1'));
-      h.clock.now = old.refreshAt;
-      h.emu.setFault({ type: 'status', status: 400 });
-      await h.provider.getToken(user('u1'));
-      await vi.waitFor(() =>
-        expect(events).toContainEqual({ event: 'stale', code: 'BAD_REQUEST' }),
-      );
-      expect(h.emu.callCount).toBe(2);
-      // Page views meanwhile get the still-usable token at once, with no call.
-      h.clock.now += REFRESH_RETRY_MS - 1;
-      for (let i = 0; i < 5; i++) {
-        expect(h.provider.peek(h.provider.keyOf(user('u1')))?.token).toBe(old.token);
-        expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
-      }
-      expect(h.emu.callCount).toBe(2);
-      // Then one more try, which now succeeds.
-      h.clock.now += 1;
-      h.emu.setFault(undefined);
+    h = await startHarness();
+    const old = await failBackgroundRefresh();
+    expect(h.emu.callCount).toBe(2);
+    // Page views meanwhile get the still-usable token at once, with no call.
+    h.clock.now += REFRESH_RETRY_MS - 1;
+    for (let i = 0; i < 5; i++) {
+      expect(h.provider.peek(h.provider.keyOf(user('u1')))?.token).toBe(old.token);
       expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
-      await vi.waitFor(async () => {
-        expect((await h.provider.getToken(user('u1'))).token).not.toBe(old.token);
-      });
-      expect(h.emu.callCount).toBe(3);
-    } finally {
-      unsubscribe('plug-session:cache', listen);
     }
+    expect(h.emu.callCount).toBe(2);
+    // Then one more try, which now succeeds.
+    h.clock.now += 1;
+    h.emu.setFault(undefined);
+    expect((await h.provider.getToken(user('u1'))).token).toBe(old.token);
+    await vi.waitFor(async () => {
+      expect((await h.provider.getToken(user('u1'))).token).not.toBe(old.token);
+    });
+    expect(h.emu.callCount).toBe(3);
   });
 
   it('mints again once the cached token is past usableUntil', async () => {
