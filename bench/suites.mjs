@@ -50,8 +50,23 @@ async function measure(ctx, server, spec) {
 }
 
 /**
- * Scenarios 1–6 of one framework: a server per configuration, all alive for the whole suite,
- * then rounds A B C … A B C …; round 0 is the warm-up and is not kept.
+ * The configurations in the order of round `round`: each round starts one further along, so
+ * that no configuration always follows the same one (a window inherits what the previous
+ * server left on the core: its last GC, its closing connections) or sits at the same point
+ * of the round.
+ */
+export function rotated(configs, round) {
+  const start = round % configs.length;
+  return [...configs.slice(start), ...configs.slice(0, start)];
+}
+
+/**
+ * Scenarios 1–6 of one framework: a server per configuration, all alive for the whole suite.
+ * The 10 KB configurations are measured in rounds of their own, then the 2 MB ones, so that a
+ * configuration and its baseline are never more than one short round apart: the machine's
+ * speed changes over tens of seconds here, and a pair that straddles a change is not a pair.
+ * In each set, round 0 is the warm-up and is not kept, and the order rotates (A B C …, B C …
+ * A, …).
  */
 export async function throughputSuite(ctx, framework) {
   const configs = configsFor(framework);
@@ -68,16 +83,18 @@ export async function throughputSuite(ctx, framework) {
         await warmCache(ctx, servers.get(config.id).url);
       }
     }
-    // Round 0 is the warm-up, unless there is none (the quick pass).
-    for (let round = ctx.timing.warmup > 0 ? 0 : 1; round <= ctx.timing.rounds; round++) {
-      const duration = round === 0 ? ctx.timing.warmup : ctx.timing.measure;
-      for (const config of configs) {
-        const spec = { path: config.path, connections: config.connections, duration };
-        const result = await measure(ctx, servers.get(config.id), spec);
-        if (round > 0) samples[config.id].push(result);
-        ctx.log(
-          `${framework} ${config.id} round ${round || 'warm-up'}: ${Math.round(result.rps)} req/s`,
-        );
+    const pages = [configs.filter((c) => c.path === '/'), configs.filter((c) => c.path !== '/')];
+    for (const set of pages) {
+      // Round 0 is the warm-up, unless there is none (the quick pass).
+      for (let round = ctx.timing.warmup > 0 ? 0 : 1; round <= ctx.timing.rounds; round++) {
+        const duration = round === 0 ? ctx.timing.warmup : ctx.timing.measure;
+        for (const config of rotated(set, round)) {
+          const spec = { path: config.path, connections: config.connections, duration };
+          const result = await measure(ctx, servers.get(config.id), spec);
+          if (round > 0) samples[config.id].push(result);
+          const label = round || 'warm-up';
+          ctx.log(`${framework} ${config.id} round ${label}: ${Math.round(result.rps)} req/s`);
+        }
       }
     }
   } finally {
