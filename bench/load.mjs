@@ -45,7 +45,7 @@ export function runLoad(spec) {
           client.setRequests(requestsFor(path, users, nextClient++ * step, userOffset)),
         ...(amount === undefined ? { duration } : { amount }),
         // autocannon stops at its first sample tick after `duration`: with its default 1 s
-        // tick a 1.25 s window ran 2 s (and the 2.5 s windows of runs A–H ran 3 s).
+        // tick a 1.25 s window ran 2 s (and the 2.5 s windows of runs A–G ran 3 s).
         sampleInt: 250,
         timeout: 10,
       },
