@@ -24,7 +24,7 @@ const USERS = 100;
  * machine can time out and open the breaker), then again until a whole pass makes no DevRev
  * call, so that measured windows never mint. Resolves to the calls the last pass made.
  */
-async function warmCache(ctx, url) {
+export async function warmCache(ctx, url) {
   const fetchUser = async (i) => {
     const response = await fetch(`${url}/`, { headers: { 'x-user': `u${i}` } });
     await response.arrayBuffer();
