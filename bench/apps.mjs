@@ -10,6 +10,8 @@ import { pipeline } from 'node:stream';
 import { PAGE_10K, streamPage2M } from './pages.mjs';
 
 export const SCENARIOS = ['bare', 'noop', 'plug', 'inject', 'livereload'];
+/** Whether the scenario mounts plug-session (and so needs tokens minted before it is timed). */
+export const mountsPlugSession = (scenario) => scenario === 'plug' || scenario === 'inject';
 const HTML = 'text/html; charset=utf-8';
 
 /** `x-user: u17` → `{ user_ref: 'u17', user_traits: { display_name: 'User 17' } }`. */
@@ -38,7 +40,7 @@ export const apps = {
       const { default: livereload } = await import('connect-livereload');
       app.use(livereload({ port: 35729 }));
     }
-    if (scenario === 'plug' || scenario === 'inject') {
+    if (mountsPlugSession(scenario)) {
       const { plugSession } = await import('@plug-session/express');
       app.use(plugSession(plugOptions((req) => revInfoOf(req.headers['x-user']))));
     }
@@ -59,7 +61,7 @@ export const apps = {
     const { default: Fastify } = await import('fastify');
     const app = Fastify({ logger: false });
     if (scenario === 'noop') app.addHook('preHandler', async () => undefined);
-    if (scenario === 'plug' || scenario === 'inject') {
+    if (mountsPlugSession(scenario)) {
       const { plugSession } = await import('@plug-session/fastify');
       await app.register(
         plugSession,
@@ -89,7 +91,7 @@ export const apps = {
         await next();
       });
     }
-    if (scenario === 'plug' || scenario === 'inject') {
+    if (mountsPlugSession(scenario)) {
       const { plugSession } = await import('@plug-session/koa');
       app.use(plugSession(plugOptions((ctx) => revInfoOf(ctx.headers['x-user']))));
     }

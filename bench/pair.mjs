@@ -7,10 +7,10 @@
 // median and every round's µs per request, and the rounds' ratios against the first one.
 import { parseArgs } from 'node:util';
 import { startEmulator } from '@plug-session/emulator';
-import { SCENARIOS } from './apps.mjs';
-import { coreLayout, startLoad, startServer } from './procs.mjs';
+import { mountsPlugSession, SCENARIOS } from './apps.mjs';
+import { coreLayout, serverStarter, startLoad } from './procs.mjs';
 import { median, quartiles } from './report.mjs';
-import { rotated, warmCache } from './suites.mjs';
+import { measure, rotated, warmCache } from './suites.mjs';
 
 const { positionals } = parseArgs({ allowPositionals: true });
 const [framework = 'express', list = 'bare,plug', roundsArg = '8', secondsArg = '2'] = positionals;
@@ -25,30 +25,22 @@ if (!(rounds >= 1 && seconds > 0)) throw new Error('rounds must be ≥ 1 and sec
 const layout = coreLayout(true);
 const emulator = await startEmulator({ appAccessToken: 'bench-aat' });
 const load = await startLoad(layout.load);
+const ctx = { emulator, load, log: (line) => process.stderr.write(`${line}\n`) };
+const start = serverStarter({ emulator, core: layout.server });
 const servers = [];
 try {
   for (const scenario of scenarios) {
-    const server = await startServer({
-      framework,
-      scenario,
-      endpoint: emulator.endpoint,
-      scriptSrc: emulator.scriptSrc,
-      timeoutMs: 2000,
-      core: layout.server,
-    });
-    servers.push({ scenario, server, cpu: [] });
+    servers.push({ scenario, server: await start(framework, scenario), cpu: [] });
   }
-  const ctx = { emulator, log: (line) => process.stderr.write(`${line}\n`) };
   for (const { scenario, server } of servers) {
-    if (scenario === 'plug' || scenario === 'inject') await warmCache(ctx, server.url);
+    if (mountsPlugSession(scenario)) await warmCache(ctx, server.url);
   }
   // Round 0 warms the JIT and is not kept.
   for (let round = 0; round <= rounds; round++) {
     for (const entry of rotated(servers, round)) {
-      await entry.server.startWindow();
       const duration = round === 0 ? 2 : seconds;
-      await load.run({ url: entry.server.url, path: '/', connections: 50, duration, users: 100 });
-      const { cpuPerRequest } = await entry.server.stats();
+      const spec = { path: '/', connections: 50, duration };
+      const { cpuPerRequest } = await measure(ctx, entry.server, spec);
       if (round > 0) entry.cpu.push(cpuPerRequest);
     }
   }

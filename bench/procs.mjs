@@ -94,6 +94,24 @@ export async function startServer(options) {
   };
 }
 
+/**
+ * `start(framework, scenario, name, { timeoutMs, timing })` for servers that use `emulator` as
+ * DevRev, pinned to `core`; with `profileDir`, each profiles into `<profileDir><name>`.
+ */
+export const serverStarter =
+  ({ emulator, core, profileDir }) =>
+  (framework, scenario, name, { timeoutMs = 2000, timing = false } = {}) =>
+    startServer({
+      framework,
+      scenario,
+      endpoint: emulator.endpoint,
+      scriptSrc: emulator.scriptSrc,
+      timeoutMs,
+      timing,
+      core,
+      profileDir: profileDir && `${profileDir}${name}`,
+    });
+
 /** Starts the persistent load generator; `run(spec)` resolves with its result. */
 export async function startLoad(core) {
   const child = fork('load.mjs', [], core);

@@ -17,21 +17,17 @@ const LABELS = {
 };
 const MB = 1024 * 1024;
 
-export const median = (xs) => {
+/** The `q` quantile of the finite values, linear between ranks (NaN when there are none). */
+function quantile(xs, q) {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-/** The first and third quartiles (linear between ranks): where the middle half lies. */
-export const quartiles = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  const at = (q) => {
-    const rank = q * (s.length - 1);
-    const low = Math.floor(rank);
-    return s[low] + (s[Math.min(low + 1, s.length - 1)] - s[low]) * (rank - low);
-  };
-  return s.length === 0 ? [Number.NaN, Number.NaN] : [at(0.25), at(0.75)];
-};
+  if (s.length === 0) return Number.NaN;
+  const rank = q * (s.length - 1);
+  const low = Math.floor(rank);
+  return s[low] + (s[Math.min(low + 1, s.length - 1)] - s[low]) * (rank - low);
+}
+export const median = (xs) => quantile(xs, 0.5);
+/** The first and third quartiles: where the middle half lies. */
+export const quartiles = (xs) => [quantile(xs, 0.25), quantile(xs, 0.75)];
 const baselineOf = (id) => (id.endsWith('-2m') ? 'bare-2m' : 'bare');
 const ratios = (xs, base, key) => xs.map((x, i) => x[key] / base[i]?.[key]);
 const paired = (xs, base, key) => median(ratios(xs, base, key));

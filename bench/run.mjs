@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '@plug-session/emulator';
-import { coreLayout, startLoad, startServer } from './procs.mjs';
+import { coreLayout, serverStarter, startLoad } from './procs.mjs';
 import { renderReport } from './report.mjs';
 import { breakerSuite, throughputSuite, upstreamSuite } from './suites.mjs';
 
@@ -66,17 +66,7 @@ const ctx = {
   load,
   timing,
   log,
-  startServer: (framework, scenario, name, { timeoutMs = 2000, timing = false } = {}) =>
-    startServer({
-      framework,
-      scenario,
-      endpoint: emulator.endpoint,
-      scriptSrc: emulator.scriptSrc,
-      timeoutMs,
-      timing,
-      core: layout.server,
-      profileDir: profileDir && `${profileDir}${name}`,
-    }),
+  startServer: serverStarter({ emulator, core: layout.server, profileDir }),
 };
 
 const results = {

@@ -1,5 +1,6 @@
 // The measured suites. Each takes a context { emulator, load, startServer, timing, log } and
 // returns plain data for report.mjs.
+import { mountsPlugSession } from './apps.mjs';
 
 /** The configurations of one framework: a scenario of server.mjs and the page it is asked for. */
 export function configsFor(framework) {
@@ -41,7 +42,7 @@ export async function warmCache(ctx, url) {
 }
 
 /** One window: RSS and CPU from the server, latency and throughput from the load generator. */
-async function measure(ctx, server, spec) {
+export async function measure(ctx, server, spec) {
   await server.startWindow();
   const before = ctx.emulator.callCount;
   const load = await ctx.load.run({ url: server.url, users: USERS, ...spec });
@@ -79,7 +80,7 @@ export async function throughputSuite(ctx, framework) {
     };
     await Promise.all(configs.map(start));
     for (const config of configs) {
-      if (config.scenario === 'plug' || config.scenario === 'inject') {
+      if (mountsPlugSession(config.scenario)) {
         await warmCache(ctx, servers.get(config.id).url);
       }
     }
