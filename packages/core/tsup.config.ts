@@ -1,4 +1,4 @@
 import { packageBuild } from '../../tsup.base';
 
-// cli.ts is the `plug-session` bin (dist/cli.js, with its shebang kept and made executable).
-export default packageBuild(['src/index.ts', 'src/cli.ts']);
+// cli/cli.ts is the `plug-session` bin (dist/cli.js, with its shebang kept and made executable).
+export default packageBuild({ index: 'src/index.ts', cli: 'src/cli/cli.ts' });

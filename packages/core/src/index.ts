@@ -1,6 +1,6 @@
-export { createPlugSession, type EngineHooks } from './create-plug-session.js';
-export { nonceFromCsp } from './csp-nonce.js';
-export { createDefaultReporter, type WarnSink } from './default-reporter.js';
+export { createPlugSession, type EngineHooks } from './engine/create-plug-session.js';
+export { nonceFromCsp } from './inject/csp-nonce.js';
+export { createDefaultReporter, type WarnSink } from './engine/default-reporter.js';
 export {
   type BreakerMessage,
   type CacheMessage,
@@ -15,7 +15,7 @@ export {
   SKIPPED,
   type TokenRouteResponse,
   tokenOf,
-} from './engine-types.js';
+} from './engine/engine-types.js';
 export {
   helpFor,
   isPlugSessionError,
@@ -24,31 +24,31 @@ export {
   type PlugSessionErrorDetails,
   type RevInfoIssue,
 } from './errors.js';
-export { createHtmlInjector, createInjectTransform } from './html-injector.js';
-export type { HeaderAccess, HeaderValue, ResponseFacts } from './http-types.js';
-export { isInjectable } from './injectable.js';
-export { createMemoryStore } from './memory-store.js';
+export { createHtmlInjector, createInjectTransform } from './inject/html-injector.js';
+export type { HeaderAccess, HeaderValue, ResponseFacts } from './inject/response-facts.js';
+export { isInjectable } from './inject/injectable.js';
+export { createMemoryStore } from './tokens/memory-store.js';
 export {
   type HandleNodeRequestOptions,
   handleNodeRequest,
   type NodeRequestOutcome,
-} from './node-handler.js';
-export { setRequestToken } from './node-request-token.js';
-export { interceptResponse, nodeHeaders } from './node-response.js';
+} from './node/handle-node-request.js';
+export { setRequestToken } from './node/node-request-token.js';
+export { interceptResponse, nodeHeaders } from './node/intercept-response.js';
 export {
   DEFAULT_ENDPOINT,
   DEFAULT_SCRIPT_SRC,
   DEFAULT_TIMEOUT_MS,
   PlugSessionOptionsError,
-} from './options.js';
+} from './options/options.js';
 export type {
   CacheOptions,
   InjectScriptOptions,
   PlugSessionOptions,
   ResolvedUser,
-} from './options-types.js';
-export { type RevInfo, revInfoSchema } from './rev-info-schema.js';
-export { validateRevInfo } from './rev-info-validation.js';
-export { isValidNonce, renderSnippet } from './snippet.js';
-export type { CachedToken, TokenStore } from './token-store.js';
-export { injectHtml } from './whole-body.js';
+} from './options/option-types.js';
+export { type RevInfo, revInfoSchema } from './rev-info/rev-info-schema.js';
+export { validateRevInfo } from './rev-info/rev-info-validation.js';
+export { isValidNonce, renderSnippet } from './inject/snippet.js';
+export type { CachedToken, TokenStore } from './tokens/token-store.js';
+export { injectHtml } from './inject/inject-html.js';

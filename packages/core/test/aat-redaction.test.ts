@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
-import { createTokenProvider, type TokenProviderOptions } from '../src/token-provider.js';
+import { createTokenProvider, type TokenProviderOptions } from '../src/tokens/token-provider.js';
 import { type Answer, hang, json, raw, reset, startFakeDevRev } from './support/fake-devrev.js';
 import { rejection } from './support/provider-harness.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BODY_TAG, createFinder, createTextFinder, HTML_TAG, lastTag } from '../src/byte-search.js';
+import { BODY_TAG, createFinder, createTextFinder, HTML_TAG, lastTag } from '../src/inject/byte-search.js';
 
 // A small alphabet mixing common and rare HTML characters, so that needles are often found,
 // nearly found, or found only in part before their rarest character.

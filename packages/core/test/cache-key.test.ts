@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, cacheScope, canonicalJson } from '../src/cache-key.js';
+import { cacheKey, cacheScope, canonicalJson } from '../src/tokens/cache-key.js';
 
 const endpoint = new URL('https://api.devrev.ai/internal/auth-tokens.create');
 const scope = cacheScope(endpoint, 'aat-SECRET-7f3b');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonceFromCsp } from '../src/csp-nonce.js';
+import { nonceFromCsp } from '../src/inject/csp-nonce.js';
 
 describe('nonceFromCsp', () => {
   it('takes the nonce of script-src-elem first', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDefaultReporter } from '../src/default-reporter.js';
+import { createDefaultReporter } from '../src/engine/default-reporter.js';
 import { PlugSessionError } from '../src/errors.js';
 
 describe('the default onError', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeExpiry, jwtTimes } from '../src/expiry.js';
+import { computeExpiry, jwtTimes } from '../src/upstream/expiry.js';
 import { fakeJwt } from './support/fake-jwt.js';
 
 const receivedAt = Date.UTC(2030, 0, 1, 12, 0, 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { guardStore } from '../src/guarded-store.js';
-import type { CachedToken, TokenStore } from '../src/token-store.js';
+import { guardStore } from '../src/tokens/guarded-store.js';
+import type { CachedToken, TokenStore } from '../src/tokens/token-store.js';
 
 const t = Date.now() + 3_600_000;
 const value: CachedToken = { token: 'eyJ', expiresAt: t, usableUntil: t, refreshAt: t };

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { HeaderAccess, HeaderValue } from '../src/http-types.js';
-import { privateNoStore } from '../src/injected-headers.js';
-import { createInjectionPlan } from '../src/injection-plan.js';
+import type { HeaderAccess, HeaderValue } from '../src/inject/response-facts.js';
+import { privateNoStore } from '../src/inject/injected-headers.js';
+import { createInjectionPlan } from '../src/inject/injection-plan.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
 const SNIPPET_TEXT = `<script src="${SRC}"></script>`;

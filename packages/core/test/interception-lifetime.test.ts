@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { createInjectionPlan } from '../src/injection-plan.js';
-import { interceptResponse } from '../src/node-response.js';
-import { interceptionCount, sweepInterceptions } from '../src/response-hooks.js';
+import { createInjectionPlan } from '../src/inject/injection-plan.js';
+import { interceptResponse } from '../src/node/intercept-response.js';
+import { interceptionCount, sweepInterceptions } from '../src/node/response-hooks.js';
 
 // What the interceptor holds for a response must go with the response: a state kept past
 // it would hold the request's whole object graph.

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../src/fingerprint.js';
-import { createKnownRevInfos } from '../src/known-rev-infos.js';
-import { validateRevInfo } from '../src/rev-info-validation.js';
+import { fingerprint } from '../src/rev-info/fingerprint.js';
+import { createKnownRevInfos } from '../src/rev-info/known-rev-infos.js';
+import { validateRevInfo } from '../src/rev-info/rev-info-validation.js';
 
 describe('fingerprint', () => {
   it('tells apart what JSON confuses: undefined, NaN, -0, a missing key', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../src/memory-store.js';
+import { createMemoryStore } from '../src/tokens/memory-store.js';
 
 const token = (name: string) => ({
   token: name,

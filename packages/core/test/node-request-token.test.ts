@@ -1,8 +1,8 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { frameworkPrototypeOf } from '../src/framework-prototype.js';
-import { setRequestToken } from '../src/node-request-token.js';
+import { frameworkPrototypeOf } from '../src/node/framework-prototype.js';
+import { setRequestToken } from '../src/node/node-request-token.js';
 
 type Req = IncomingMessage & { plugSessionToken?: string | undefined };
 

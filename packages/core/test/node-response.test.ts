@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, request, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { ByteInjector, InjectionPlan } from '../src/engine-types.js';
-import type { ResponseFacts } from '../src/http-types.js';
-import { interceptResponse } from '../src/node-response.js';
+import type { ByteInjector, InjectionPlan } from '../src/engine/engine-types.js';
+import type { ResponseFacts } from '../src/inject/response-facts.js';
+import { interceptResponse } from '../src/node/intercept-response.js';
 
 const MARK = '<!--plug-->';
 const HTML = 'text/html; charset=utf-8';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { pipeLinked } from '../src/pipe-linked.js';
+import { pipeLinked } from '../src/node/pipe-linked.js';
 
 /** A source that sends `chunks`, then waits to be told how to finish. */
 function openSource(chunks: string[]): Readable {

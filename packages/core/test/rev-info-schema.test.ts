@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { revInfoSchema } from '../src/rev-info-schema.js';
-import { formatIssues, validateRevInfo } from '../src/rev-info-validation.js';
+import { revInfoSchema } from '../src/rev-info/rev-info-schema.js';
+import { formatIssues, validateRevInfo } from '../src/rev-info/rev-info-validation.js';
 
 const issuesOf = (input: unknown) => {
   const result = validateRevInfo(input);

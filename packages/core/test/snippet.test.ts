@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { type DefaultTreeAdapterTypes, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { PlugSessionError } from '../src/errors.js';
-import { isValidNonce, renderSnippet } from '../src/snippet.js';
+import { isValidNonce, renderSnippet } from '../src/inject/snippet.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
 type Node = DefaultTreeAdapterTypes.ChildNode | DefaultTreeAdapterTypes.Document;

@@ -1,7 +1,7 @@
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
-import { createTokenClient, type TokenClient } from '../src/token-client.js';
+import { createTokenClient, type TokenClient } from '../src/upstream/token-client.js';
 
 const AAT = 'aat-SECRET-7f3b';
 const revInfo = { user_ref: 'u1', account_ref: 'acme' };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
-import { createTokenClient, type TokenClient } from '../src/token-client.js';
+import { createTokenClient, type TokenClient } from '../src/upstream/token-client.js';
 import { type Answer, hang, json, raw, reset, startFakeDevRev } from './support/fake-devrev.js';
 import { freshJwt } from './support/fake-jwt.js';
 

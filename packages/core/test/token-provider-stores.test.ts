@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
-import { createTokenProvider } from '../src/token-provider.js';
-import type { CachedToken, TokenStore } from '../src/token-store.js';
+import { createTokenProvider } from '../src/tokens/token-provider.js';
+import type { CachedToken, TokenStore } from '../src/tokens/token-store.js';
 import { AAT, type Harness, startHarness } from './support/provider-harness.js';
 
 let h: Harness;

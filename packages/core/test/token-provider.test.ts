@@ -1,8 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheMessage } from '../src/diagnostics.js';
-import { REFRESH_RETRY_MS } from '../src/token-cache.js';
-import type { CachedToken } from '../src/token-store.js';
+import { REFRESH_RETRY_MS } from '../src/tokens/token-cache.js';
+import type { CachedToken } from '../src/tokens/token-store.js';
 import { type Harness, startHarness } from './support/provider-harness.js';
 
 let h: Harness;

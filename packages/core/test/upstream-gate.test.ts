@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlugSessionError, type PlugSessionErrorCode } from '../src/errors.js';
-import { createUpstreamGate, type UpstreamGate } from '../src/upstream-gate.js';
+import { createUpstreamGate, type UpstreamGate } from '../src/upstream/upstream-gate.js';
 
 let clock = 1_000_000;
 const now = () => clock;

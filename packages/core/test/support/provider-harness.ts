@@ -3,7 +3,7 @@ import {
   createTokenProvider,
   type TokenProvider,
   type TokenProviderOptions,
-} from '../../src/token-provider.js';
+} from '../../src/tokens/token-provider.js';
 
 export const AAT = 'aat-SECRET-7f3b';
 

@@ -1,0 +1,167 @@
+import { type Budget, startBudget } from './budget.js';
+import { publishUpstream } from '../diagnostics.js';
+import type { PlugSessionError } from '../errors.js';
+import { readLimited } from './read-body.js';
+import type { CachedToken } from '../tokens/token-store.js';
+import { createRequestPool } from './undici-pool.js';
+import {
+  isRetryableNetworkError,
+  isTimeoutError,
+  sanitizedCause,
+  upstreamError,
+} from './upstream-errors.js';
+import { type AttemptResult, interpretResponse } from './upstream-response.js';
+
+/** Options of {@link createTokenClient}. */
+export interface TokenClientOptions {
+  /** The full URL of the token endpoint. */
+  endpoint: URL;
+  /** The AAT, sent as is as the `authorization` header (the caller trims it). */
+  appAccessToken: string;
+  /** The whole budget of one {@link TokenClient.mint}, retries included, in milliseconds. */
+  timeoutMs: number;
+  /** The wall clock that times tokens (epoch ms); budgets use a monotonic clock. */
+  now?: () => number;
+}
+
+/** Mints session tokens at DevRev's token endpoint over one keep-alive connection pool. */
+export interface TokenClient {
+  /**
+   * One token for `revInfo`, or a rejection with a {@link PlugSessionError}. Retries 429
+   * (honouring `Retry-After`), 5xx and connection failures within the budget.
+   * `signal` aborts it (when the provider closes); `budgetMs` defaults to `timeoutMs`.
+   */
+  mint(revInfo: object, signal?: AbortSignal, budgetMs?: number): Promise<CachedToken>;
+  /** Closes the pool once the calls in flight have ended. */
+  close(): Promise<void>;
+}
+
+type Failure = Exclude<AttemptResult, { kind: 'token' }>;
+
+const MAX_BODY_BYTES = 64 * 1024;
+const FIRST_BACKOFF_MS = 50;
+const MAX_BACKOFF_MS = 1000;
+
+/**
+ * The HTTP client of the token endpoint.
+ *
+ * The retry loop is ours rather than undici's `RetryAgent`: RetryHandler counts retries, not
+ * time, so it cannot keep every attempt and wait inside one overall budget, it cannot read
+ * DevRev's `retry_after` from a 429's body, and it does not retry POST by default.
+ *
+ * @example
+ * const client = createTokenClient({ endpoint, appAccessToken, timeoutMs: 2000 });
+ * const { token } = await client.mint({ user_ref: 'u1' });
+ */
+export function createTokenClient(options: TokenClientOptions): TokenClient {
+  const { endpoint, appAccessToken: secret, timeoutMs, now = Date.now } = options;
+  const pool = createRequestPool(endpoint.origin, {
+    connectTimeout: timeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+  const path = `${endpoint.pathname}${endpoint.search}`;
+  const where = `${endpoint.origin}${endpoint.pathname}`;
+  const headers = {
+    authorization: secret,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+
+  async function attempt(body: string, budget: Budget): Promise<AttemptResult> {
+    try {
+      const timeout = Math.max(1, Math.ceil(budget.remaining()));
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        headers,
+        body,
+        signal: budget.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      const receivedAt = now();
+      const length = response.headers['content-length'];
+      const raw = await readLimited(response.body, length, MAX_BODY_BYTES);
+      const result = { status: response.statusCode, headers: response.headers, body: raw };
+      return interpretResponse({ ...result, receivedAt }, secret);
+    } catch (error) {
+      return failureOf(error, budget);
+    }
+  }
+
+  function failureOf(error: unknown, budget: Budget): Failure {
+    const cause = sanitizedCause(error, secret);
+    if (budget.closed()) {
+      const what = `the token request to ${where} was cancelled: the plug-session was closed`;
+      return { kind: 'fail', error: upstreamError('NETWORK', what, secret, { cause }) };
+    }
+    if (budget.expired() || isTimeoutError(error)) {
+      const what = `DevRev (${where}) did not answer within ${timeoutMs} ms`;
+      return { kind: 'fail', error: upstreamError('TIMEOUT', what, secret, { cause }) };
+    }
+    const what = `the token request to ${where} failed (${cause.message})`;
+    const network = upstreamError('NETWORK', what, secret, { cause });
+    return isRetryableNetworkError(error)
+      ? { kind: 'retry', error: network }
+      : { kind: 'fail', error: network };
+  }
+
+  async function mint(revInfo: object, signal?: AbortSignal, budgetMs = timeoutMs) {
+    const body = JSON.stringify({ rev_info: revInfo });
+    const budget = startBudget(budgetMs, signal);
+    // When the budget runs out during a retry, the failure that made us retry is the one
+    // to report: "DevRev answered 503" says more than "time ran out", and does not depend
+    // on how loaded the machine was when the last attempt started.
+    let retried: PlugSessionError | undefined;
+    try {
+      for (let number = 1; ; number++) {
+        const started = performance.now();
+        const result = await attempt(body, budget);
+        const wait = result.kind === 'retry' ? waitBefore(result, number, budget) : undefined;
+        report(number, started, result, wait !== undefined);
+        if (result.kind === 'token') return result.token;
+        if (wait === undefined) {
+          const timedOut = result.error.code === 'TIMEOUT' && !budget.closed();
+          throw timedOut && retried ? retried : result.error;
+        }
+        retried = result.error;
+        await budget.sleep(wait);
+        if (budget.closed()) throw failureOf(budget.signal.reason, budget).error;
+        if (budget.expired()) throw retried;
+      }
+    } finally {
+      budget.end();
+    }
+  }
+
+  return { mint, close: () => pool.close() };
+}
+
+/** The wait before the next attempt, or `undefined` when it would not fit the budget. */
+function waitBefore(result: Failure & { kind: 'retry' }, number: number, budget: Budget) {
+  // Our own backoff has "equal jitter" so that instances failing together do not retry
+  // together. A server-given delay is honoured, but never shortens it: a 429 that keeps
+  // saying `Retry-After: 0` (or a date already past) would otherwise be retried in a tight
+  // loop for the whole budget, dozens of calls for one page view.
+  const base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (number - 1));
+  const wait = Math.max(result.waitMs ?? 0, base / 2 + Math.random() * (base / 2));
+  return wait < budget.remaining() ? wait : undefined;
+}
+
+function report(number: number, started: number, result: AttemptResult, retrying: boolean) {
+  publishUpstream(() => {
+    const durationMs = performance.now() - started;
+    if (result.kind === 'token') {
+      return { attempt: number, durationMs, outcome: 'success', status: result.status };
+    }
+    const { code, status } = result.error;
+    const outcome = retrying ? 'retry' : 'failure';
+    return {
+      attempt: number,
+      durationMs,
+      outcome,
+      code,
+      ...(status === undefined ? {} : { status }),
+    };
+  });
+}
