@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import {
-  createPlugSession,
-  handleNodeRequest,
-  type PlugSessionOptions,
-  tokenOf,
-} from '@plug-session/core';
+import { createPlugSession, handleNodeRequest, type PlugSessionOptions } from '@plug-session/core';
 import type { Driver, RouteSpec, StartOptions } from './driver.js';
 
 type Req = IncomingMessage & { plugSessionToken?: string | undefined };
@@ -60,9 +55,8 @@ export const nodeHttpDriver: Driver = {
       if (forgedToken !== undefined) req.plugSessionToken = forgedToken;
       for (const engine of inner ? [outer, inner] : [outer]) {
         const outcome = await handleNodeRequest(engine, req, res);
-        if (outcome === 'answered') return;
-        // The outer mount's token wins, as its options do.
-        if (engine === outer) req.plugSessionToken = tokenOf(outcome);
+        if (outcome.kind === 'answered') return;
+        req.plugSessionToken = outcome.token;
       }
       const path = (req.url ?? '/').split('?')[0];
       const method = req.method === 'HEAD' ? 'GET' : req.method;

@@ -2,7 +2,7 @@
 // Run: node packages/core/examples/node-http.mjs   (after `pnpm build`)
 // With DEVREV_AAT and PLUG_APP_ID set it talks to the real DevRev; otherwise to a local emulator.
 import { createServer } from 'node:http';
-import { createPlugSession, handleNodeRequest, tokenOf } from '@plug-session/core';
+import { createPlugSession, handleNodeRequest } from '@plug-session/core';
 import { startEmulator } from '@plug-session/emulator';
 
 const real = Boolean(process.env.DEVREV_AAT && process.env.PLUG_APP_ID);
@@ -23,8 +23,8 @@ const plug = createPlugSession({
 
 const server = createServer(async (req, res) => {
   const outcome = await handleNodeRequest(plug, req, res);
-  if (outcome === 'answered') return; // the token route answered
-  const signedIn = tokenOf(outcome) ? 'with a session token' : 'anonymously';
+  if (outcome.kind === 'answered') return; // the token route answered
+  const signedIn = outcome.token ? 'with a session token' : 'anonymously';
   res.setHeader('content-type', 'text/html; charset=utf-8');
   res.end(`<!doctype html><html><body><h1>Hello, ${signedIn}</h1></body></html>`);
 });

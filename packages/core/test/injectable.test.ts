@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HeaderValue, ResponseFacts } from '../src/inject/response-facts.js';
 import { isInjectable } from '../src/inject/injectable.js';
+import type { HeaderValue, ResponseFacts } from '../src/inject/response-facts.js';
 
 function facts(
   headers: Record<string, HeaderValue> = {},

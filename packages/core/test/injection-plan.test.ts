@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { HeaderAccess, HeaderValue } from '../src/inject/response-facts.js';
 import { privateNoStore } from '../src/inject/injected-headers.js';
 import { createInjectionPlan } from '../src/inject/injection-plan.js';
+import type { HeaderAccess, HeaderValue } from '../src/inject/response-facts.js';
+import { createScriptSrcFinders } from '../src/inject/script-src-search.js';
+import { createInjectTransform } from '../src/node/inject-stream.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
+const FINDERS = createScriptSrcFinders(SRC);
 const SNIPPET_TEXT = `<script src="${SRC}"></script>`;
 const SNIPPET = { text: SNIPPET_TEXT, bytes: Buffer.from(SNIPPET_TEXT) };
 const PAGE = '<html><body>héllo</body></html>';
@@ -36,7 +39,7 @@ const ORIGINAL = {
 function plan(identified: boolean, headers = headerMap(ORIGINAL)) {
   return {
     headers,
-    plan: createInjectionPlan({ snippet: SNIPPET, scriptSrc: SRC, identified, headers }),
+    plan: createInjectionPlan({ snippet: SNIPPET, scriptSrc: FINDERS, identified, headers }),
   };
 }
 
@@ -104,13 +107,13 @@ describe('createInjectionPlan', () => {
     expect(headers.all).toEqual(ORIGINAL);
   });
 
-  it('streams through transform()', async () => {
+  it('streams through a Node Transform around startStream()', async () => {
     const { headers, plan: p } = plan(false);
     const parts: Buffer[] = [];
     for await (const chunk of Readable.from([
       Buffer.from(PAGE.slice(0, 15)),
       Buffer.from(PAGE.slice(15)),
-    ]).pipe(p.transform())) {
+    ]).pipe(createInjectTransform(p.startStream()))) {
       parts.push(chunk as Buffer);
     }
     expect(Buffer.concat(parts).toString()).toBe(`<html><body>héllo${SNIPPET_TEXT}</body></html>`);

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createPlugSession } from '../src/engine/create-plug-session.js';
-import { tokenOf } from '../src/engine/engine-types.js';
 import { handleNodeRequest } from '../src/node/handle-node-request.js';
 import type { PlugSessionOptions } from '../src/options/option-types.js';
 
@@ -46,9 +45,9 @@ async function start(
   const seen: Array<string | undefined> = [];
   const server = createServer(async (req, res) => {
     const outcome = await handleNodeRequest(plug, req, res);
-    if (outcome === 'answered') return;
-    if (innerPlug && (await handleNodeRequest(innerPlug, req, res)) === 'answered') return;
-    seen.push(tokenOf(outcome));
+    if (outcome.kind === 'answered') return;
+    if (innerPlug && (await handleNodeRequest(innerPlug, req, res)).kind === 'answered') return;
+    seen.push(outcome.token);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end(PAGE);
   });
@@ -114,5 +113,26 @@ describe('handleNodeRequest on a plain node:http server', () => {
     const { url } = await start(options(), options({ tokenRoute: false }));
     const reply = await get(`${url}/`);
     expect(snippetCount(reply.body)).toBe(1);
+  });
+});
+
+describe('two engines on one request', () => {
+  test('resolve once: the inner one reuses the outer one’s token, with no call of its own', async () => {
+    const calls: string[] = [];
+    const counting = (name: string) =>
+      options({
+        cache: false,
+        tokenRoute: false,
+        resolveUser: (req) => {
+          calls.push(name);
+          return { user_ref: String(req.headers['x-user']) };
+        },
+      });
+    const { url, seen } = await start(counting('outer'), counting('inner'));
+    emu.clearCalls();
+    const reply = await get(`${url}/`);
+    expect(calls).toEqual(['outer']);
+    expect(emu.callCount).toBe(1);
+    expect(reply.body).toContain(`"session_token":"${seen[0]}"`);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOptions, PlugSessionOptionsError } from '../src/options/options.js';
 import type { PlugSessionOptions } from '../src/options/option-types.js';
+import { normalizeOptions, PlugSessionOptionsError } from '../src/options/options.js';
 
 const base: PlugSessionOptions<unknown> = {
   appAccessToken: 'aat-SECRET-options',

@@ -6,4 +6,8 @@ export type {
   TokenStore,
 } from '@plug-session/core';
 export type { PlugSessionRequest } from './augment.js';
-export { type PlugSessionExpressOptions, plugSession } from './plug-session.js';
+export {
+  type PlugSessionExpressOptions,
+  type PlugSessionMiddleware,
+  plugSession,
+} from './plug-session.js';

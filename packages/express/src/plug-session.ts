@@ -3,14 +3,14 @@ import {
   handleNodeRequest,
   type NodeRequestOutcome,
   type PlugSessionOptions,
-  SKIPPED,
-  setRequestToken,
-  tokenOf,
 } from '@plug-session/core';
 import type { Request, RequestHandler } from 'express';
 
 /** The options of {@link plugSession}: core's options with Express's `Request`. */
 export type PlugSessionExpressOptions = PlugSessionOptions<Request>;
+
+/** The middleware function, with `close()` to let go of the HTTP client and the store. */
+export type PlugSessionMiddleware = RequestHandler & { close(): Promise<void> };
 
 /**
  * Express middleware (Express 4.17+ and 5) that identifies the logged-in user to DevRev PLuG:
@@ -30,26 +30,20 @@ export type PlugSessionExpressOptions = PlugSessionOptions<Request>;
  *   resolveUser: (req) => (req.user ? { user_ref: req.user.id } : null),
  * }));
  */
-export function plugSession(options: PlugSessionExpressOptions): RequestHandler {
+export function plugSession(options: PlugSessionExpressOptions): PlugSessionMiddleware {
   const engine = createPlugSession<Request>(options);
 
-  return function plugSessionMiddleware(req, res, next) {
-    // Whatever an earlier middleware put here is never trusted or echoed.
-    setRequestToken(req, undefined);
+  function plugSessionMiddleware(...[req, res, next]: Parameters<RequestHandler>): void {
     const proceed = (outcome: NodeRequestOutcome): void => {
-      if (outcome === 'answered') return;
-      setRequestToken(req, tokenOf(outcome));
+      if (outcome.kind === 'answered') return;
+      // Set on every request, so that a value an earlier middleware put there never survives.
+      req.plugSessionToken = outcome.token;
       next();
     };
-    let outcome: NodeRequestOutcome | Promise<NodeRequestOutcome>;
-    try {
-      outcome = handleNodeRequest(engine, req, res, { url: req.originalUrl });
-    } catch {
-      // The engine does not throw; should it ever, the request still goes on, without a token.
-      outcome = SKIPPED;
-    }
+    const outcome = handleNodeRequest(engine, req, res, { url: req.originalUrl });
     // A cached token is there at once: the request goes on in the same tick.
-    if (outcome instanceof Promise) outcome.then(proceed, () => proceed(SKIPPED));
+    if (outcome instanceof Promise) void outcome.then(proceed);
     else proceed(outcome);
-  };
+  }
+  return Object.assign(plugSessionMiddleware, { close: () => engine.close() });
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import type { HeaderAccess, InjectionPlan } from '@plug-session/core';
+import { type HeaderAccess, type InjectionPlan, injectNodeStream } from '@plug-session/core';
 import type { FastifyReply } from 'fastify';
 
 /** Core's header access over a Fastify reply. */
@@ -40,5 +40,5 @@ export function injectPayload(
   const source = isNode ? (body as Readable) : Readable.fromWeb(body as ReadableStream);
   // Errors reach Fastify through the returned stream, and the source is destroyed when the
   // client goes away.
-  return current.injectStream(source);
+  return injectNodeStream(current, source);
 }

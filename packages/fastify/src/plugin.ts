@@ -1,8 +1,8 @@
 import {
   createPlugSession,
   PlugSessionOptionsError,
-  type Resolution,
-  tokenOf,
+  type RequestOutcome,
+  type ResponsePlanner,
 } from '@plug-session/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,14 +15,21 @@ const HOOKS: readonly PlugSessionHook[] = [
   'preValidation',
   'preHandler',
 ];
-// Token routes of every mount, so that an outer mount's onRoute leaves an inner one's alone.
-const tokenRouteHandlers = new WeakSet<object>();
+// The planner of the mount that injects into this request's reply, from its route hook to its
+// onSend hook: a request decorator, shared by every mount and every copy of the adapter.
+const PLAN = Symbol.for('plug-session.fastify.plan');
+type Planned = FastifyRequest & { [PLAN]: ResponsePlanner | undefined };
 
 // Appends to the route's own hooks of that phase (never replaces them), so route-level
 // auth such as `preHandler: app.auth([...])` runs before the user is resolved.
 function appendRouteHook(route: RouteOptions, name: PlugSessionHook, hook: object): void {
   const existing: unknown = route[name];
   Object.assign(route, { [name]: [existing ?? [], hook].flat() });
+}
+
+function sendAnswer(reply: FastifyReply, outcome: RequestOutcome & { kind: 'answer' }) {
+  const { status, headers, body } = outcome.answer;
+  return reply.code(status).headers(headers).send(body);
 }
 
 const plugin: FastifyPluginAsync<PlugSessionFastifyOptions> = async (fastify, opts) => {
@@ -33,32 +40,31 @@ const plugin: FastifyPluginAsync<PlugSessionFastifyOptions> = async (fastify, op
   const engine = createPlugSession<FastifyRequest>(options, {
     warn: (message, error, request) => request.log.warn({ err: error }, message),
   });
-  const claimed = new WeakMap<FastifyRequest, Resolution>();
   if (!fastify.hasRequestDecorator('plugSessionToken')) {
     fastify.decorateRequest('plugSessionToken', undefined);
   }
+  if (!fastify.hasRequestDecorator(PLAN)) fastify.decorateRequest(PLAN, undefined);
 
   const attach = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    request.plugSessionToken = undefined; // never trust a value set before us
-    if (engine.shouldSkip(request.method, request)) {
-      done();
-      return;
-    }
-    const mine = engine.claimInjection(reply.raw); // the outermost mount injects
-    const settle = (resolution: Resolution): void => {
-      request.plugSessionToken = tokenOf(resolution);
-      if (mine) claimed.set(request, resolution);
+    const facts = { method: request.method, path: request.url, shared: request.raw };
+    const settle = (outcome: RequestOutcome): void => {
+      if (outcome.kind === 'answer') {
+        void sendAnswer(reply, outcome); // a route of the app's own on the token route's path
+        return;
+      }
+      request.plugSessionToken = outcome.token; // set every time: never trust an earlier value
+      if (outcome.planResponse) (request as Planned)[PLAN] = outcome.planResponse;
       done();
     };
     // A cached token is there at once: no promise, the request goes on in the same tick.
-    const resolution = engine.resolve(request);
-    if (resolution instanceof Promise) void resolution.then(settle);
-    else settle(resolution);
+    const outcome = engine.handle(request, facts);
+    if (outcome instanceof Promise) void outcome.then(settle);
+    else settle(outcome);
   };
   // Callback-style hooks (not async ones) so that the synchronous case costs no promise.
   // preParsing hooks are also given the payload, before `done`.
-  const hookFor = (phase: PlugSessionHook) =>
-    phase === 'preParsing'
+  const routeHook =
+    hook === 'preParsing'
       ? (
           request: FastifyRequest,
           reply: FastifyReply,
@@ -66,34 +72,28 @@ const plugin: FastifyPluginAsync<PlugSessionFastifyOptions> = async (fastify, op
           done: (error: null, payload: unknown) => void,
         ) => attach(request, reply, () => done(null, payload))
       : attach;
-  const routeHook = hookFor(hook);
 
+  // Fastify's router matched the token route: it is that route whatever prefix the scope has.
   const tokenRoute = async (request: FastifyRequest, reply: FastifyReply) => {
-    const answer = engine.tokenRouteResponse(await engine.resolve(request));
-    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    const facts = { method: 'GET', path: String(options.tokenRoute), shared: request.raw };
+    const outcome = await engine.handle(request, facts);
+    return outcome.kind === 'answer' ? sendAnswer(reply, outcome) : reply.callNotFound();
   };
-  tokenRouteHandlers.add(tokenRoute);
 
   fastify.addHook('onRoute', (route) => {
-    if (!tokenRouteHandlers.has(route.handler)) appendRouteHook(route, hook, routeHook);
+    if (route.handler !== tokenRoute) appendRouteHook(route, hook, routeHook);
   });
   // An instance hook: Fastify runs it before route-level onSend hooks such as
   // @fastify/compress's, so pages are injected before they are compressed. Only when
   // injecting: otherwise every response would pay for a hook that does nothing.
   if (engine.injects) {
     fastify.addHook('onSend', (request, reply, payload: unknown, done) => {
-      const resolution = claimed.get(request);
-      if (resolution === undefined) return done(null, payload);
-      claimed.delete(request);
+      const planResponse = (request as Planned)[PLAN];
+      if (planResponse === undefined) return done(null, payload);
+      (request as Planned)[PLAN] = undefined;
       let out: unknown;
       try {
-        out = injectPayload(reply, payload, () =>
-          engine.planInjection(request, resolution, {
-            method: request.method,
-            status: reply.statusCode,
-            headers: headersOf(reply),
-          }),
-        );
+        out = injectPayload(reply, payload, () => planResponse(reply.statusCode, headersOf(reply)));
       } catch (error) {
         return done(error as Error);
       }

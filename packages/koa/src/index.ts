@@ -1,2 +1,6 @@
 export type { PlugSessionState } from './augment.js';
-export { type PlugSessionKoaOptions, plugSession } from './plug-session.js';
+export {
+  type PlugSessionKoaOptions,
+  type PlugSessionMiddleware,
+  plugSession,
+} from './plug-session.js';

@@ -2,15 +2,18 @@ import { type Readable, Stream } from 'node:stream';
 import {
   createPlugSession,
   type HeaderAccess,
-  type PlugSession,
+  injectNodeStream,
   type PlugSessionOptions,
-  type Resolution,
-  tokenOf,
+  type RequestOutcome,
+  type ResponsePlanner,
 } from '@plug-session/core';
 import type { Context, Middleware, Next } from 'koa';
 
 /** The options of {@link plugSession}: core's options with Koa's `Context` as the request. */
 export type PlugSessionKoaOptions = PlugSessionOptions<Context>;
+
+/** The middleware function, with `close()` to let go of the HTTP client and the store. */
+export type PlugSessionMiddleware = Middleware & { close(): Promise<void> };
 
 // Read from Node's response, where Koa keeps them: Koa's `response.get` copies every header
 // into a new object on each call (and answers '' for a missing one, where core wants undefined).
@@ -28,13 +31,12 @@ function isReadable(body: unknown): body is Readable {
 }
 
 /** After the app has answered: the koajs/compress checks, then the body handed on rewritten. */
-function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resolution): void {
+function inject(ctx: Context, planResponse: ResponsePlanner): void {
   if (ctx.headerSent || !ctx.writable || ctx.respond === false) return;
   const body: unknown = ctx.body;
   const whole = typeof body === 'string' || Buffer.isBuffer(body);
   if (!whole && !isReadable(body)) return; // JSON objects, null, Web streams: untouched
-  const facts = { method: ctx.method, status: ctx.status, headers: headersOf(ctx) };
-  const plan = engine.planInjection(ctx, resolution, facts);
+  const plan = planResponse(ctx.status, headersOf(ctx));
   if (!plan) return;
   if (whole) {
     const type = ctx.res.getHeader('content-type');
@@ -46,14 +48,25 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
     }
     return;
   }
-  // The source's errors reach the transform (Koa's body), and the source is destroyed when
-  // Koa destroys the transform because the client went away. A failed body cannot be
-  // completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress (`.pipe()`) would leave the
-  // response open, so it is closed here unless Koa already answered.
-  const transform = plan.injectStream(body, () => {
+  // A failed body cannot be completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress
+  // (`.pipe()`) would leave the response open, so it is closed here unless Koa answered.
+  ctx.body = injectNodeStream(plan, body, () => {
     if (!ctx.res.writableEnded) ctx.res.destroy();
-  });
-  ctx.body = transform; // Koa drops content-length when a stream replaces a body
+  }); // Koa drops content-length when a stream replaces a body
+}
+
+function carryOut(ctx: Context, next: Next, outcome: RequestOutcome): Promise<unknown> | undefined {
+  if (outcome.kind === 'answer') {
+    ctx.state.plugSessionToken = ctx.request.plugSessionToken = undefined;
+    ctx.status = outcome.answer.status;
+    ctx.set(outcome.answer.headers);
+    ctx.body = outcome.answer.body;
+    return undefined;
+  }
+  // Set on every request, so that a value an earlier middleware put there never survives.
+  ctx.state.plugSessionToken = ctx.request.plugSessionToken = outcome.token;
+  const { planResponse } = outcome;
+  return planResponse ? next().then(() => inject(ctx, planResponse)) : next();
 }
 
 /**
@@ -70,34 +83,15 @@ function inject(engine: PlugSession<Context>, ctx: Context, resolution: Resoluti
  *   resolveUser: (ctx) => (ctx.state.user ? { user_ref: ctx.state.user.id } : null),
  * }));
  */
-export function plugSession(options: PlugSessionKoaOptions): Middleware {
+export function plugSession(options: PlugSessionKoaOptions): PlugSessionMiddleware {
   const engine = createPlugSession<Context>(options);
-  const answerTokenRoute = async (ctx: Context): Promise<void> => {
-    const answer = engine.tokenRouteResponse(await engine.resolve(ctx));
-    ctx.status = answer.status;
-    ctx.set(answer.headers);
-    ctx.body = answer.body;
-  };
-  const proceed = (ctx: Context, next: Next, resolution: Resolution, claimed: boolean) => {
-    const token = tokenOf(resolution);
-    ctx.state.plugSessionToken = token;
-    ctx.request.plugSessionToken = token;
-    if (!claimed) return next();
-    return next().then(() => inject(engine, ctx, resolution));
-  };
   // Not an async function: with a cached token nothing is awaited, and without injection the
   // rest of the app's promise is handed back as it is.
-  return function plugSessionMiddleware(ctx, next) {
-    // Never trust a value an earlier middleware put there.
-    if (ctx.state.plugSessionToken !== undefined) ctx.state.plugSessionToken = undefined;
-    if (ctx.request.plugSessionToken !== undefined) ctx.request.plugSessionToken = undefined;
-    if (engine.isTokenRoute(ctx.method, ctx.path)) return answerTokenRoute(ctx);
-    if (engine.shouldSkip(ctx.method, ctx)) return next();
-    // Claimed before the app runs, so that an inner second mount sees the claim.
-    const claimed = engine.claimInjection(ctx.res);
-    const resolution = engine.resolve(ctx);
-    return resolution instanceof Promise
-      ? resolution.then((resolved) => proceed(ctx, next, resolved, claimed))
-      : proceed(ctx, next, resolution, claimed);
-  };
+  function plugSessionMiddleware(ctx: Context, next: Next) {
+    const outcome = engine.handle(ctx, { method: ctx.method, path: ctx.path, shared: ctx.req });
+    return outcome instanceof Promise
+      ? outcome.then((settled) => carryOut(ctx, next, settled))
+      : carryOut(ctx, next, outcome);
+  }
+  return Object.assign(plugSessionMiddleware, { close: () => engine.close() });
 }

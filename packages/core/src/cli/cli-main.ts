@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { HELP, type MintCommand, parseCli } from './cli-args.js';
-import { decodeJwtClaims, failureLines, issueLines, relativeTime, skewNote } from './cli-format.js';
 import { createPlugSession } from '../engine/create-plug-session.js';
 import { DEFAULT_ENDPOINT, PlugSessionOptionsError } from '../options/options.js';
 import { validateRevInfo } from '../rev-info/rev-info-validation.js';
+import { HELP, type MintCommand, parseCli } from './cli-args.js';
+import { decodeJwtClaims, failureLines, issueLines, relativeTime, skewNote } from './cli-format.js';
 
 /** Where the CLI reads and writes; `process`'s own streams in the real command. */
 export interface CliIo {

@@ -1,10 +1,13 @@
-import type { Resolution, TokenRouteResponse } from './engine-types.js';
 import { jwtTimes } from '../upstream/expiry.js';
+import type { TokenRouteResponse } from './plug-session-types.js';
+import type { Resolution } from './resolution.js';
 
 const HEADERS = Object.freeze({
   'content-type': 'application/json; charset=utf-8',
   // A token is one user's secret: no cache may keep or share it.
   'cache-control': 'no-store',
+  // JSON is never to be sniffed into something a browser would run.
+  'x-content-type-options': 'nosniff',
 });
 
 /**

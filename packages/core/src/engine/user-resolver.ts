@@ -1,12 +1,12 @@
-import type { Resolution } from './engine-types.js';
 import { PlugSessionError } from '../errors.js';
-import { createKnownRevInfos, type KnownRevInfo } from '../rev-info/known-rev-infos.js';
 import type { NormalizedOptions } from '../options/options.js';
 import { DEFAULT_CACHE_MAX } from '../options/options.js';
+import { createKnownRevInfos, type KnownRevInfo } from '../rev-info/known-rev-infos.js';
 import { formatIssues } from '../rev-info/rev-info-validation.js';
 import type { TokenProvider } from '../tokens/token-provider.js';
 import type { CachedToken } from '../tokens/token-store.js';
 import { sanitizedCause, toPlugSessionError } from '../upstream/upstream-errors.js';
+import type { Resolution } from './resolution.js';
 
 /** What {@link createUserResolver} needs from the engine. */
 export interface UserResolverInput<Req> {

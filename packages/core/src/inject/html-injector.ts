@@ -1,14 +1,14 @@
-import { Transform } from 'node:stream';
-import type { StreamFinder, TagNeedle } from './byte-search.js';
+import type { ByteInjector } from './injection-plan.js';
+import { createScriptSrcFinders, type ScriptSrcFinders } from './script-src-search.js';
+import { createStreamFinder, type StreamFinder } from './stream-finder.js';
 import {
   BODY_TAG,
-  createStreamFinder,
   HTML_TAG,
   lastTag,
   partialTagLength,
   TAG_LENGTH,
-} from './byte-search.js';
-import type { ByteInjector } from '../engine/engine-types.js';
+  type TagNeedle,
+} from './tag-search.js';
 
 const EMPTY = Buffer.alloc(0);
 export const asBuffer = (bytes: Uint8Array): Buffer =>
@@ -47,8 +47,7 @@ export class HtmlInjector implements ByteInjector {
   #passThrough = false;
   #leftAlone = false;
 
-  constructor(snippet: Buffer, scriptSrc: string) {
-    if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
+  constructor(snippet: Buffer, scriptSrc: ScriptSrcFinders) {
     this.#snippet = snippet;
     this.#src = createStreamFinder(scriptSrc);
   }
@@ -172,36 +171,10 @@ export class HtmlInjector implements ByteInjector {
  * const injector = createHtmlInjector(Buffer.from(snippet), scriptSrc);
  * const out = [injector.push(Buffer.from('<body>hi</bo')), injector.push(Buffer.from('dy>')), injector.flush()];
  */
-export function createHtmlInjector(snippet: Buffer, scriptSrc: string): HtmlInjector {
-  return new HtmlInjector(snippet, scriptSrc);
-}
-
-/**
- * A Node `Transform` around an injector; string chunks are encoded first.
- * @example
- * pipeline(source, createInjectTransform(createHtmlInjector(snippet, src)), res);
- */
-export function createInjectTransform(injector: ByteInjector): Transform {
-  return new Transform({
-    transform(chunk: Buffer | string, encoding, callback) {
-      try {
-        const bytes =
-          typeof chunk === 'string'
-            ? Buffer.from(chunk, (encoding as string) === 'buffer' ? 'utf8' : encoding)
-            : chunk;
-        const out = injector.push(bytes);
-        callback(null, out.length > 0 ? out : undefined);
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    flush(callback) {
-      try {
-        const out = injector.flush();
-        callback(null, out.length > 0 ? out : undefined);
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-  });
+export function createHtmlInjector(
+  snippet: Buffer,
+  scriptSrc: string | ScriptSrcFinders,
+): HtmlInjector {
+  const finders = typeof scriptSrc === 'string' ? createScriptSrcFinders(scriptSrc) : scriptSrc;
+  return new HtmlInjector(snippet, finders);
 }

@@ -1,9 +1,35 @@
-import type { ByteInjector, InjectionPlan } from '../engine/engine-types.js';
-import { createHtmlInjector, createInjectTransform } from './html-injector.js';
-import type { HeaderAccess } from './response-facts.js';
-import { rewriteInjectedHeaders } from './injected-headers.js';
-import { pipeLinked } from '../node/pipe-linked.js';
+import { createHtmlInjector } from './html-injector.js';
 import { injectedParts, injectHtml } from './inject-html.js';
+import { rewriteInjectedHeaders } from './injected-headers.js';
+import type { HeaderAccess } from './response-facts.js';
+import type { ScriptSrcFinders } from './script-src-search.js';
+
+/** A stateful byte transformer: push chunks, get bytes out, flush once at the end. */
+export interface ByteInjector {
+  push(chunk: Uint8Array): Buffer;
+  flush(): Buffer;
+}
+
+/**
+ * The decision to inject into one response, made once its status and headers are known.
+ * Header changes happen when a body method is called, never before.
+ */
+export interface InjectionPlan {
+  /**
+   * For a body known at once. Returns the new body and fixes the headers (content-length,
+   * etag, last-modified, cache-control), or `undefined` when the page is left alone (it
+   * already loads plug.js), with headers untouched. A string body (UTF-8) comes back a
+   * string, bytes come back as a Buffer.
+   */
+  injectBody(body: string | Uint8Array): string | Buffer | undefined;
+  /**
+   * {@link InjectionPlan.injectBody} for bytes, without copying the page: the page's head,
+   * the snippet and the page's tail, to be written in that order.
+   */
+  injectBodyParts(body: Uint8Array): readonly [Buffer, Buffer, Buffer] | undefined;
+  /** For a streamed body: fixes the headers (content-length removed) and returns the injector. */
+  startStream(): ByteInjector;
+}
 
 /** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
 export interface RenderedSnippet {
@@ -15,8 +41,8 @@ export interface RenderedSnippet {
 export interface InjectionPlanInput {
   /** The rendered snippet (ASCII: its text and its bytes are the same). */
   snippet: RenderedSnippet;
-  /** A body containing these bytes is left alone. */
-  scriptSrc: string;
+  /** A body containing the configured scriptSrc is left alone. */
+  scriptSrc: ScriptSrcFinders;
   /** The snippet carries a user's session token: the response becomes private, no-store. */
   identified: boolean;
   headers: HeaderAccess;
@@ -33,10 +59,6 @@ export interface InjectionPlanInput {
  */
 export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
   const { snippet, scriptSrc, identified, headers } = input;
-  const startStream = (): ByteInjector => {
-    rewriteInjectedHeaders(headers, { identified });
-    return createHtmlInjector(snippet.bytes, scriptSrc);
-  };
   return {
     injectBody(body) {
       const out =
@@ -55,9 +77,9 @@ export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
       rewriteInjectedHeaders(headers, { identified, length });
       return parts;
     },
-    startStream,
-    transform: () => createInjectTransform(startStream()),
-    injectStream: (source, onFailure) =>
-      pipeLinked(source, createInjectTransform(startStream()), onFailure),
+    startStream() {
+      rewriteInjectedHeaders(headers, { identified });
+      return createHtmlInjector(snippet.bytes, scriptSrc);
+    },
   };
 }

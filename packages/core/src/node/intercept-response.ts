@@ -1,65 +1,34 @@
-import { ServerResponse } from 'node:http';
-import type { InjectionPlan } from '../engine/engine-types.js';
-import { frameworkPrototypeOf } from './framework-prototype.js';
-import type { ResponseFacts } from '../inject/response-facts.js';
-import {
-  HOOKED_METHODS,
-  HOOKS,
-  type Interception,
-  intercept,
-  type Patchable,
-  SHARED_HOOKS,
-} from './response-hooks.js';
+import type { ServerResponse } from 'node:http';
+import type { ResponsePlanner } from '../engine/plug-session-types.js';
+import type { ByteInjector, InjectionPlan } from '../inject/injection-plan.js';
+import { bodyArgs, EMPTY, isBody, toBuffer, wholeBody, withCallback } from './body-args.js';
+import { nodeHeaders } from './node-headers.js';
 
-export { nodeHeaders } from './node-headers.js';
-
-/** The prototype {@link frameworkPrototypeOf} finds, if it has no writeHead, write or end of its own. */
-function sharedPrototypeOf(res: ServerResponse): Patchable | undefined {
-  const shared = frameworkPrototypeOf(res, ServerResponse.prototype) as Patchable | undefined;
-  const free =
-    shared !== undefined &&
-    HOOKED_METHODS.every(
-      (name) => !Object.hasOwn(shared, name) || shared[name] === SHARED_HOOKS[name],
-    );
-  return free ? shared : undefined;
-}
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+type Hooked = Record<'writeHead' | 'write' | 'end', Method>;
 
 /**
- * The shared prototype to hook `res` through, or `undefined` for hooks of its own. A wrapper
- * of `writeHead` alone already on the response (`on-headers`: express-session, morgan) may
- * stand in front of the shared hooks: it only sets headers before they go out, and the
- * decision then sees them. But only if it found the hooks there (an earlier response put
- * them): else its `writeHead` would go straight to Node's. A wrapper of `write` or `end`
- * (compression) must see our bytes: the response gets hooks of its own, in front of it.
+ * Moves the headers given to `writeHead(status, [reason], headers)` onto the response, so that
+ * they are visible to the decision (as the `on-headers` module does for compression).
  */
-function sharedHooksFor(res: ServerResponse): Patchable | undefined {
-  const shared = sharedPrototypeOf(res);
-  if (shared === undefined || Object.hasOwn(res, 'write') || Object.hasOwn(res, 'end')) {
-    return undefined;
-  }
-  if (Object.hasOwn(res, 'writeHead') && shared.writeHead !== SHARED_HOOKS.writeHead) {
-    return undefined;
-  }
-  return shared;
-}
-
-function installHooks(target: Patchable): void {
-  for (const name of HOOKED_METHODS) {
-    if (Object.hasOwn(target, name) && target[name] === SHARED_HOOKS[name]) continue;
-    Object.defineProperty(target, name, {
-      value: SHARED_HOOKS[name],
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+function adoptWriteHeadHeaders(res: ServerResponse, fields: unknown): void {
+  if (Array.isArray(fields)) {
+    const pairs: unknown[][] = Array.isArray(fields[0])
+      ? (fields as unknown[][])
+      : Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]);
+    for (const [name, value] of pairs) res.appendHeader(String(name), value as string | string[]);
+  } else if (typeof fields === 'object' && fields !== null) {
+    for (const [name, value] of Object.entries(fields)) res.setHeader(name, value as string);
   }
 }
 
 /**
- * Rewrites a Node response's body through an {@link InjectionPlan}, the way `expressjs/compression`
- * wraps a response: `writeHead`, `write` and `end` are hooked, and `decide` is called once, when
- * the headers are about to be sent (the first `writeHead`, `write` or `end`), with the status and
- * headers known then.
+ * Rewrites one Node response's body through the plan `planResponse` gives, the way
+ * `expressjs/compression` wraps a response: `writeHead`, `write` and `end` of this response
+ * alone are wrapped (whatever they were: Node's, or another wrapper's such as compression's or
+ * on-headers', which then still sees our bytes), and `planResponse` is called once, when the
+ * headers are about to be sent (the first `writeHead`, `write` or `end`). Nothing shared by
+ * other responses is touched, and nothing outlives the response.
  *
  * - A body sent whole by one `end(chunk)` with nothing written before goes through
  *   `plan.injectBody` (an exact `content-length`); when that returns `undefined` the original
@@ -69,48 +38,78 @@ function installHooks(target: Patchable): void {
  * - Bytes are written to the real response synchronously, so `write()` returns the real
  *   `write()`'s result and `'drain'` is the response's own; a chunk the injector holds back is
  *   written as an empty chunk, which keeps the return value truthful and calls the callback in
- *   order. Unlike compression, there is no inner stream, so `on('drain')` needs no proxy.
- * - After `end()`, every call goes to Node unchanged: a second `end()` is harmless and a
+ *   order.
+ * - After `end()`, every call goes straight through: a second `end()` is harmless and a
  *   `write()` fails as Node's does.
  *
- * `decide` returning `undefined` (or throwing) leaves the response untouched.
+ * `planResponse` returning `undefined` (or throwing) leaves the response untouched.
  *
  * @example
- * interceptResponse(res, (facts) => engine.planInjection(req, resolution, facts), req.method);
+ * if (outcome.planResponse) interceptResponse(res, outcome.planResponse);
  */
-export function interceptResponse(
-  res: ServerResponse,
-  decide: (facts: ResponseFacts) => InjectionPlan | undefined,
-  method: string,
-): void {
-  const target = res as unknown as Patchable;
-  const shared = sharedHooksFor(res);
-  const wrapped = shared === undefined && HOOKED_METHODS.some((name) => Object.hasOwn(res, name));
-  const state: Interception = {
-    decide,
-    method,
-    decided: false,
-    ended: false,
-    plan: undefined,
-    injector: undefined,
-    shared: shared !== undefined,
+export function interceptResponse(res: ServerResponse, planResponse: ResponsePlanner): void {
+  const target = res as unknown as Hooked;
+  const { writeHead, write, end } = target;
+  let decided = false;
+  let ended = false;
+  let plan: InjectionPlan | undefined;
+  let injector: ByteInjector | undefined;
+
+  const decide = (): void => {
+    if (decided) return;
+    decided = true;
+    if (res.headersSent) return;
+    try {
+      plan = planResponse(res.statusCode, nodeHeaders(res));
+    } catch {
+      plan = undefined;
+    }
   };
-  // Another wrapper (compression, on-headers) already patched this response: ours run first
-  // and call its methods, so that it still sees our bytes.
-  const others = wrapped
-    ? { writeHead: target.writeHead, write: target.write, end: target.end }
-    : undefined;
-  intercept(res, state, others);
-  // Three properties added to an Express response cost more than the rest of the injection
-  // (see frameworkPrototypeOf): where responses share a prototype of their framework's, the
-  // hooks go there, once, and pass the responses that are not intercepted straight on. Not
-  // in front of the response's own prototype: Express replaces it when a mounted sub-app
-  // handles the page (a sub-app's prototypes inherit from the shared one).
-  if (shared) {
-    installHooks(shared);
-    return;
-  }
-  target.writeHead = HOOKS.writeHead;
-  target.write = HOOKS.write;
-  target.end = HOOKS.end;
+  const startStream = (): void => {
+    decide();
+    if (plan && !injector) injector = plan.startStream();
+  };
+
+  target.writeHead = function plugSessionWriteHead(...args) {
+    if (decided || this.headersSent) return writeHead.apply(this, args);
+    const [status, reason, fields] = args;
+    const hasReason = typeof reason === 'string';
+    this.statusCode = Number(status);
+    adoptWriteHeadHeaders(this, hasReason ? fields : reason);
+    // Headers go out now but the body comes later: it can only be streamed.
+    startStream();
+    return writeHead.apply(this, hasReason ? [status, reason] : [status]);
+  };
+
+  target.write = function plugSessionWrite(...args) {
+    if (!decided) startStream();
+    const { chunk, encoding, callback } = bodyArgs(args);
+    if (!injector || ended || !isBody(chunk)) return write.apply(this, args);
+    return write.apply(this, withCallback(injector.push(toBuffer(chunk, encoding)), callback));
+  };
+
+  target.end = function plugSessionEnd(...args) {
+    const { chunk, encoding, callback } = bodyArgs(args);
+    const body = chunk === null || chunk === undefined ? undefined : chunk;
+    if (ended || (body !== undefined && !isBody(body))) return end.apply(this, args);
+    ended = true;
+    if (!decided) {
+      decide();
+      if (plan === undefined) return end.apply(this, args);
+      const whole = wholeBody(body, encoding);
+      if (typeof whole === 'string') {
+        const out = plan.injectBody(whole);
+        return end.apply(this, out === undefined ? args : withCallback(out, callback));
+      }
+      const parts = plan.injectBodyParts(whole);
+      if (parts === undefined) return end.apply(this, args);
+      // Node corks the socket for writes made in one tick: three writes, one writev.
+      write.call(this, parts[0]);
+      write.call(this, parts[1]);
+      return end.apply(this, withCallback(parts[2], callback));
+    }
+    if (!injector) return end.apply(this, args);
+    const last = body === undefined ? EMPTY : injector.push(toBuffer(body, encoding));
+    return end.apply(this, withCallback(Buffer.concat([last, injector.flush()]), callback));
+  };
 }

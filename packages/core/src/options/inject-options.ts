@@ -4,8 +4,8 @@ import {
   optionalFunction,
   PlugSessionOptionsError,
 } from './option-checks.js';
-import type { NormalizedOptions } from './options.js';
 import type { InjectScriptOptions, PlugSessionOptions } from './option-types.js';
+import type { NormalizedOptions } from './options.js';
 
 export const DEFAULT_SCRIPT_SRC = 'https://plug-platform.devrev.ai/static/plug.js';
 

@@ -1,3 +1,5 @@
+import type { TokenStore } from '../tokens/token-store.js';
+import { normalizeInject } from './inject-options.js';
 import {
   HEADER_BREAK,
   isRecord,
@@ -5,15 +7,13 @@ import {
   optionalFunction,
   PlugSessionOptionsError,
 } from './option-checks.js';
-import { normalizeInject } from './inject-options.js';
 import type { CacheOptions, InjectScriptOptions, PlugSessionOptions } from './option-types.js';
-import type { TokenStore } from '../tokens/token-store.js';
 
 export const DEFAULT_ENDPOINT = 'https://api.devrev.ai/internal/auth-tokens.create';
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_CACHE_MAX = 10_000;
-export { PlugSessionOptionsError } from './option-checks.js';
 export { DEFAULT_SCRIPT_SRC } from './inject-options.js';
+export { PlugSessionOptionsError } from './option-checks.js';
 
 /** The options after validation, with every default filled in. */
 export interface NormalizedOptions<Req> {

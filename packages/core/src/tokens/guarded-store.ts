@@ -1,6 +1,6 @@
 import { helpFor, PlugSessionError } from '../errors.js';
-import type { CachedToken, TokenStore } from './token-store.js';
 import { sanitizedCause } from '../upstream/upstream-errors.js';
+import type { CachedToken, TokenStore } from './token-store.js';
 
 /** A {@link TokenStore} whose calls never throw, never hang, and always return promises. */
 export interface GuardedStore {

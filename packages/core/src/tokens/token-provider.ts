@@ -1,15 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import { cacheKey, cacheScope } from './cache-key.js';
 import { publishCache } from '../diagnostics.js';
 import type { PlugSessionError } from '../errors.js';
-import { type GuardedStore, guardStore } from './guarded-store.js';
-import { createMemoryStore } from './memory-store.js';
 import type { CacheOptions } from '../options/option-types.js';
 import type { RevInfo } from '../rev-info/rev-info-schema.js';
-import { createTokenCache } from './token-cache.js';
 import { createTokenClient } from '../upstream/token-client.js';
-import type { CachedToken } from './token-store.js';
 import { createUpstreamGate, type UpstreamGateOptions } from '../upstream/upstream-gate.js';
+import { cacheKey, cacheScope } from './cache-key.js';
+import { type GuardedStore, guardStore } from './guarded-store.js';
+import { createMemoryStore } from './memory-store.js';
+import { createTokenCache } from './token-cache.js';
+import type { CachedToken } from './token-store.js';
 
 /** Options of {@link createTokenProvider}; the engine passes its validated options. */
 export interface TokenProviderOptions {

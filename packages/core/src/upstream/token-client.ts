@@ -1,8 +1,8 @@
-import { type Budget, startBudget } from './budget.js';
 import { publishUpstream } from '../diagnostics.js';
 import type { PlugSessionError } from '../errors.js';
-import { readLimited } from './read-body.js';
 import type { CachedToken } from '../tokens/token-store.js';
+import { type Budget, startBudget } from './budget.js';
+import { readLimited } from './read-body.js';
 import { createRequestPool } from './undici-pool.js';
 import {
   isRetryableNetworkError,

@@ -1,7 +1,7 @@
 import type { PlugSessionError } from '../errors.js';
+import type { CachedToken } from '../tokens/token-store.js';
 import { computeExpiry } from './expiry.js';
 import { retryAfterMs } from './retry-after.js';
-import type { CachedToken } from '../tokens/token-store.js';
 import { upstreamError } from './upstream-errors.js';
 
 /** What one attempt came to: a token, a failure worth retrying, or a final failure. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BODY_TAG, createFinder, createTextFinder, HTML_TAG, lastTag } from '../src/inject/byte-search.js';
+import { createFinder, createTextFinder } from '../src/inject/script-src-search.js';
+import { BODY_TAG, HTML_TAG, lastTag } from '../src/inject/tag-search.js';
 
 // A small alphabet mixing common and rare HTML characters, so that needles are often found,
 // nearly found, or found only in part before their rarest character.

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
-import { createServer, request, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { createInjectionPlan } from '../src/inject/injection-plan.js';
+import { createScriptSrcFinders } from '../src/inject/script-src-search.js';
 import { interceptResponse } from '../src/node/intercept-response.js';
-import { interceptionCount, sweepInterceptions } from '../src/node/response-hooks.js';
 
-// What the interceptor holds for a response must go with the response: a state kept past
-// it would hold the request's whole object graph.
+// The interceptor wraps the one response it is given, as compression does: nothing shared by
+// other responses changes, and nothing (no map, no timer) outlives the response.
 
 const SNIPPET = '<script>plug</script>';
 const PAGE = '<html><body>hi</body></html>';
@@ -18,7 +18,6 @@ afterEach(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  sweepInterceptions();
 });
 
 /** A server whose responses are intercepted (real plans) and then handled by `handler`. */
@@ -26,18 +25,15 @@ async function listen(
   handler: (res: ServerResponse) => void,
   setUp?: (res: ServerResponse) => void,
 ): Promise<number> {
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     setUp?.(res);
-    interceptResponse(
-      res,
-      (facts) =>
-        createInjectionPlan({
-          snippet: { text: SNIPPET, bytes: Buffer.from(SNIPPET) },
-          scriptSrc: '/plug.js',
-          identified: false,
-          headers: facts.headers,
-        }),
-      req.method ?? 'GET',
+    interceptResponse(res, (_status, headers) =>
+      createInjectionPlan({
+        snippet: { text: SNIPPET, bytes: Buffer.from(SNIPPET) },
+        scriptSrc: createScriptSrcFinders('/plug.js'),
+        identified: false,
+        headers,
+      }),
     );
     handler(res);
   });
@@ -67,8 +63,16 @@ const sendPage = (res: ServerResponse) => {
   res.end(PAGE);
 };
 
-test('a response that ends through the hooks is forgotten at its end, whole or streamed', async () => {
-  const whole = await listen(sendPage);
+const ownDescriptors = (target: object) =>
+  Reflect.ownKeys(target).map((key) => [key, Object.getOwnPropertyDescriptor(target, key)]);
+
+test('wraps writeHead, write and end of that one response only, whole or streamed', async () => {
+  const before = ownDescriptors(ServerResponse.prototype);
+  let wrapped: string[] = [];
+  const whole = await listen((res) => {
+    wrapped = ['writeHead', 'write', 'end'].filter((name) => Object.hasOwn(res, name));
+    sendPage(res);
+  });
   const streamed = await listen((res) => {
     res.setHeader('content-type', 'text/html');
     res.write(PAGE.slice(0, 9));
@@ -76,12 +80,15 @@ test('a response that ends through the hooks is forgotten at its end, whole or s
   });
   for (const port of [whole, streamed, whole]) {
     expect(await get(port)).toBe(PAGE.replace('</body>', `${SNIPPET}</body>`));
-    expect(interceptionCount()).toBe(0);
   }
+  expect(wrapped).toEqual(['writeHead', 'write', 'end']);
+  expect(ownDescriptors(ServerResponse.prototype)).toEqual(before);
 });
 
-test('a response that never ends is forgotten by the sweep once its client has gone', async () => {
+test('a response that never ends starts no timer, and nothing is left once its client has gone', async () => {
   let held: ServerResponse | undefined;
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout');
+  const before = timers().length;
   const port = await listen((res) => {
     held = res;
     res.setHeader('content-type', 'text/html');
@@ -92,13 +99,10 @@ test('a response that never ends is forgotten by the sweep once its client has g
   req.end();
   const [res] = (await once(req, 'response')) as [NodeJS.ReadableStream];
   res.resume();
-  expect(interceptionCount()).toBe(1);
-  sweepInterceptions();
-  expect(interceptionCount()).toBe(1); // still being sent: kept
+  expect(timers().length).toBe(before);
   req.destroy();
   await once(held as ServerResponse, 'close');
-  sweepInterceptions();
-  expect(interceptionCount()).toBe(0);
+  expect(timers().length).toBe(before);
 });
 
 test('after the end, calls still go through the wrapper that the own hooks stand in front of', async () => {
@@ -119,5 +123,4 @@ test('after the end, calls still go through the wrapper that the own hooks stand
   );
   expect(await get(port)).toBe(PAGE.replace('</body>', `${SNIPPET}</body>`));
   expect(ends).toEqual(['end(page)', 'end()']);
-  expect(interceptionCount()).toBe(0);
 });
