@@ -33,6 +33,7 @@ export {
   handleNodeRequest,
   type NodeRequestOutcome,
 } from './node/handle-node-request.js';
+export { injectNodeBody } from './node/inject-node-body.js';
 export { createInjectTransform, injectNodeStream } from './node/inject-stream.js';
 export { interceptResponse } from './node/intercept-response.js';
 export type {

@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
-import { type HeaderAccess, type InjectionPlan, injectNodeStream } from '@plug-session/core';
+import { type HeaderAccess, type InjectionPlan, injectNodeBody } from '@plug-session/core';
 import type { FastifyReply } from 'fastify';
 
 /** Core's header access over a Fastify reply. */
@@ -21,24 +19,13 @@ function unpackResponse(reply: FastifyReply, payload: object): unknown {
   return response.body;
 }
 
-// fastify-compress's order: nothing; a string or Buffer at once; a Node, then a Web stream.
+// Errors of a streamed page reach Fastify through the returned stream, and the source is
+// destroyed when the client goes away.
 export function injectPayload(
   reply: FastifyReply,
   payload: unknown,
   plan: () => InjectionPlan | undefined,
-) {
-  if (payload === null || payload === undefined) return payload;
-  if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-    return plan()?.injectBody(payload) ?? payload;
-  }
-  const body = typeof payload === 'object' ? unpackResponse(reply, payload) : payload;
-  if (body === null || typeof body !== 'object') return body;
-  const isNode = 'pipe' in body && typeof body.pipe === 'function';
-  if (!isNode && !('getReader' in body)) return body;
-  const current = plan();
-  if (current === undefined) return body;
-  const source = isNode ? (body as Readable) : Readable.fromWeb(body as ReadableStream);
-  // Errors reach Fastify through the returned stream, and the source is destroyed when the
-  // client goes away.
-  return injectNodeStream(current, source);
+): unknown {
+  const body = typeof payload === 'object' && payload ? unpackResponse(reply, payload) : payload;
+  return injectNodeBody(body, plan) ?? body;
 }

@@ -9,12 +9,7 @@ import fp from 'fastify-plugin';
 import { headersOf, injectPayload } from './inject-payload.js';
 import type { PlugSessionFastifyOptions, PlugSessionHook } from './types.js';
 
-const HOOKS: readonly PlugSessionHook[] = [
-  'onRequest',
-  'preParsing',
-  'preValidation',
-  'preHandler',
-];
+const HOOKS: readonly string[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler'];
 // The planner of the mount that injects into this request's reply, from its route hook to its
 // onSend hook: a request decorator, shared by every mount and every copy of the adapter.
 const PLAN = Symbol.for('plug-session.fastify.plan');
@@ -40,38 +35,29 @@ const plugin: FastifyPluginAsync<PlugSessionFastifyOptions> = async (fastify, op
   const engine = createPlugSession<FastifyRequest>(options, {
     warn: (message, error, request) => request.log.warn({ err: error }, message),
   });
-  if (!fastify.hasRequestDecorator('plugSessionToken')) {
-    fastify.decorateRequest('plugSessionToken', undefined);
+  for (const name of ['plugSessionToken', PLAN]) {
+    if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, undefined);
   }
-  if (!fastify.hasRequestDecorator(PLAN)) fastify.decorateRequest(PLAN, undefined);
 
   const attach = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    const facts = { method: request.method, path: request.url, shared: request.raw };
     const settle = (outcome: RequestOutcome): void => {
-      if (outcome.kind === 'answer') {
-        void sendAnswer(reply, outcome); // a route of the app's own on the token route's path
-        return;
-      }
+      // An answer here: a route of the app's own on the token route's path.
+      if (outcome.kind === 'answer') return void sendAnswer(reply, outcome);
       request.plugSessionToken = outcome.token; // set every time: never trust an earlier value
       if (outcome.planResponse) (request as Planned)[PLAN] = outcome.planResponse;
       done();
     };
-    // A cached token is there at once: no promise, the request goes on in the same tick.
+    const facts = { method: request.method, path: request.url, shared: request.raw };
     const outcome = engine.handle(request, facts);
-    if (outcome instanceof Promise) void outcome.then(settle);
-    else settle(outcome);
+    // A cached token is there at once: no promise, the request goes on in the same tick.
+    void (outcome instanceof Promise ? outcome.then(settle) : settle(outcome));
   };
-  // Callback-style hooks (not async ones) so that the synchronous case costs no promise.
-  // preParsing hooks are also given the payload, before `done`.
-  const routeHook =
-    hook === 'preParsing'
-      ? (
-          request: FastifyRequest,
-          reply: FastifyReply,
-          payload: unknown,
-          done: (error: null, payload: unknown) => void,
-        ) => attach(request, reply, () => done(null, payload))
-      : attach;
+  // A callback-style hook (not an async one) so that the synchronous case costs no promise.
+  // preParsing hooks are also given the payload, before `done`, and hand it back.
+  const routeHook = (request: FastifyRequest, reply: FastifyReply, ...rest: unknown[]) => {
+    const done = rest.at(-1) as (error: null, payload?: unknown) => void;
+    attach(request, reply, () => done(null, ...rest.slice(0, -1)));
+  };
 
   // Fastify's router matched the token route: it is that route whatever prefix the scope has.
   const tokenRoute = async (request: FastifyRequest, reply: FastifyReply) => {

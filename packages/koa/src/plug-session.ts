@@ -1,8 +1,7 @@
-import { type Readable, Stream } from 'node:stream';
 import {
   createPlugSession,
   type HeaderAccess,
-  injectNodeStream,
+  injectNodeBody,
   type PlugSessionOptions,
   type RequestOutcome,
   type ResponsePlanner,
@@ -25,46 +24,35 @@ function headersOf(ctx: Context): HeaderAccess {
   };
 }
 
-// Koa 2 takes any `Stream` as a streamed body; injection needs one it can read from.
-function isReadable(body: unknown): body is Readable {
-  return body instanceof Stream && typeof (body as Partial<Readable>).pipe === 'function';
-}
-
 /** After the app has answered: the koajs/compress checks, then the body handed on rewritten. */
 function inject(ctx: Context, planResponse: ResponsePlanner): void {
   if (ctx.headerSent || !ctx.writable || ctx.respond === false) return;
-  const body: unknown = ctx.body;
-  const whole = typeof body === 'string' || Buffer.isBuffer(body);
-  if (!whole && !isReadable(body)) return; // JSON objects, null, Web streams: untouched
-  const plan = planResponse(ctx.status, headersOf(ctx));
-  if (!plan) return;
-  if (whole) {
-    const type = ctx.res.getHeader('content-type');
-    const injected = plan.injectBody(body);
-    if (injected === undefined) return;
-    ctx.body = injected; // Koa sets content-length for a string or a Buffer itself
-    if (type !== undefined && ctx.res.getHeader('content-type') !== type) {
-      ctx.res.setHeader('content-type', type);
-    }
-    return;
-  }
-  // A failed body cannot be completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress
+  const type = ctx.res.getHeader('content-type');
+  // A failed stream cannot be completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress
   // (`.pipe()`) would leave the response open, so it is closed here unless Koa answered.
-  ctx.body = injectNodeStream(plan, body, () => {
-    if (!ctx.res.writableEnded) ctx.res.destroy();
-  }); // Koa drops content-length when a stream replaces a body
+  const body = injectNodeBody(
+    ctx.body,
+    () => planResponse(ctx.status, headersOf(ctx)),
+    () => ctx.res.writableEnded || ctx.res.destroy(),
+  );
+  if (body === undefined) return;
+  // Koa sets content-length for a string or a Buffer, drops it for a stream, and guesses the
+  // type again when the body changes: the app's type is kept.
+  ctx.body = body;
+  if (type !== undefined && ctx.res.getHeader('content-type') !== type) {
+    ctx.res.setHeader('content-type', type);
+  }
 }
 
 function carryOut(ctx: Context, next: Next, outcome: RequestOutcome): Promise<unknown> | undefined {
+  // Set on every request, so that a value an earlier middleware put there never survives.
+  const token = outcome.kind === 'proceed' ? outcome.token : undefined;
+  ctx.state.plugSessionToken = ctx.request.plugSessionToken = token;
   if (outcome.kind === 'answer') {
-    ctx.state.plugSessionToken = ctx.request.plugSessionToken = undefined;
-    ctx.status = outcome.answer.status;
+    ({ status: ctx.status, body: ctx.body } = outcome.answer);
     ctx.set(outcome.answer.headers);
-    ctx.body = outcome.answer.body;
     return undefined;
   }
-  // Set on every request, so that a value an earlier middleware put there never survives.
-  ctx.state.plugSessionToken = ctx.request.plugSessionToken = outcome.token;
   const { planResponse } = outcome;
   return planResponse ? next().then(() => inject(ctx, planResponse)) : next();
 }
