@@ -3,6 +3,7 @@ import { cacheSuite } from './suite-cache.js';
 import { failuresSuite } from './suite-failures.js';
 import { headersSuite } from './suite-headers.js';
 import { injectionSuite } from './suite-injection.js';
+import { mountedTwiceSuite } from './suite-mounted-twice.js';
 import { nonceSuite } from './suite-nonce.js';
 import { optionsSuite } from './suite-options.js';
 import { secretsSuite } from './suite-secrets.js';
@@ -12,7 +13,7 @@ import { untouchedSuite } from './suite-untouched.js';
 import { upstreamSuite } from './suite-upstream.js';
 
 /**
- * Registers the whole contract of `/work/shared/API.md` as vitest tests for one adapter.
+ * Registers the whole contract of `../shared/API.md` (beside the repository) as vitest tests for one adapter.
  * Every test starts a real app through `driver.start` against a real emulator on
  * 127.0.0.1, talks to it over sockets, and closes what it started.
  *
@@ -33,4 +34,5 @@ export function runConformanceSuite(driver: Driver): void {
   tokenRouteSuite(driver);
   optionsSuite(driver);
   secretsSuite(driver);
+  mountedTwiceSuite(driver);
 }

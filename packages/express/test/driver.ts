@@ -2,12 +2,16 @@ import { createServer, IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Driver, RouteSpec, RunningApp, StartOptions } from '@plug-session/conformance';
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, Response, Router } from 'express';
 import express4 from 'express4';
 import express5 from 'express5';
 import { plugSession } from '../src/index.js';
 
-type CreateApp = () => Express;
+/** One Express version: an app, and a router of the same version. */
+interface Flavour {
+  createApp: () => Express;
+  createRouter: () => Router;
+}
 
 const toBuffer = (chunk: string | Uint8Array): Buffer =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
@@ -61,7 +65,7 @@ export async function listen(handler: Express): Promise<RunningApp & { server: S
   };
 }
 
-function driverFor(name: string, createApp: CreateApp): Driver {
+function driverFor(name: string, { createApp, createRouter }: Flavour): Driver {
   return {
     name,
     async start({ options, routes, innerMount, forgedToken }: StartOptions) {
@@ -73,12 +77,16 @@ function driverFor(name: string, createApp: CreateApp): Driver {
         });
       }
       app.use(plugSession(options));
-      if (innerMount) app.use(plugSession(innerMount));
+      // Mounted twice as "an app and a router": the second mount sits in a router that
+      // holds the routes.
+      const scope = innerMount ? createRouter() : app;
+      if (innerMount) scope.use(plugSession(innerMount));
       for (const route of routes) {
         const handler = (req: Request, res: Response) => answer(route, req, res);
-        if (route.method === 'POST') app.post(route.path, handler);
-        else app.get(route.path, handler);
+        if (route.method === 'POST') scope.post(route.path, handler);
+        else scope.get(route.path, handler);
       }
+      if (scope !== app) app.use(scope);
       const { url, close } = await listen(app);
       return { url, close };
     },
@@ -90,5 +98,11 @@ function driverFor(name: string, createApp: CreateApp): Driver {
   };
 }
 
-export const express4Driver: Driver = driverFor('express4', () => express4());
-export const express5Driver: Driver = driverFor('express5', () => express5());
+export const express4Driver: Driver = driverFor('express4', {
+  createApp: () => express4(),
+  createRouter: () => express4.Router(),
+});
+export const express5Driver: Driver = driverFor('express5', {
+  createApp: () => express5(),
+  createRouter: () => express5.Router(),
+});
