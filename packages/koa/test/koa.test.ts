@@ -388,3 +388,18 @@ describe.each([
     expect(reached).toBe(false);
   });
 });
+
+test('koa3: injects a Web ReadableStream page, as Koa 3 takes it for a body', async () => {
+  const app = new Koa3();
+  app.use(plugSession(options()));
+  app.use((ctx) => {
+    ctx.type = 'html';
+    ctx.body = new Response(PAGE).body;
+  });
+  const server = await listen(app);
+  running.push(server);
+  const res = await get(server.url);
+  expect(res.headers['content-type']).toBe(HTML);
+  expect(res.headers['content-length']).toBeUndefined();
+  expect(snippetIn(res.body, PAGE)).toContain('"session_token":"');
+});
