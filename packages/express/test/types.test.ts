@@ -19,9 +19,10 @@ test('req.plugSessionToken is string | undefined in an Express handler, without 
   expectTypeOf(handler).toBeFunction();
 });
 
-test("plugSession takes options typed with Express's Request and returns a RequestHandler", () => {
+test("plugSession takes options typed with Express's Request and returns a RequestHandler with close()", () => {
   expectTypeOf(plugSession).parameter(0).toEqualTypeOf<PlugSessionExpressOptions>();
-  expectTypeOf(plugSession).returns.toEqualTypeOf<RequestHandler>();
+  expectTypeOf(plugSession).returns.toExtend<RequestHandler>();
+  expectTypeOf(plugSession).returns.toHaveProperty('close').toEqualTypeOf<() => Promise<void>>();
   const options: PlugSessionExpressOptions = {
     appAccessToken: 'aat',
     resolveUser: (req) => {

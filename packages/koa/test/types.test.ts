@@ -23,8 +23,9 @@ describe('the Koa typings', () => {
     });
   });
 
-  test('resolveUser gets the Koa Context and plugSession returns Koa middleware', () => {
+  test('resolveUser gets the Koa Context and plugSession returns Koa middleware with close()', () => {
     expectTypeOf<Parameters<PlugSessionKoaOptions['resolveUser']>[0]>().toEqualTypeOf<Context>();
-    expectTypeOf(plugSession).returns.toEqualTypeOf<Middleware>();
+    expectTypeOf(plugSession).returns.toExtend<Middleware>();
+    expectTypeOf(plugSession).returns.toHaveProperty('close').toEqualTypeOf<() => Promise<void>>();
   });
 });

@@ -1,7 +1,9 @@
 import type { Driver, RunningApp } from '@plug-session/conformance';
-import { createDefaultReporter, type PlugSessionError } from '@plug-session/core';
+import type { PlugSessionError } from '@plug-session/core';
 import { bytes, echoRoute, htmlRoute, PAGE } from '../../../conformance/src/support/pages.js';
 import { resolverFor } from '../../../conformance/src/support/users.js';
+// The reporter every adapter falls back on without onError: its lines are what users' logs get.
+import { createDefaultReporter } from '../../../core/src/engine/default-reporter.js';
 import { type AppFacts, Evidence } from './evidence.js';
 import type { FaultScenario, Upstream } from './fault-scenarios.js';
 import { maxOf, runLoad, type Sample, type Shot, shoot } from './load.js';
