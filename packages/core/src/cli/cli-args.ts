@@ -26,8 +26,8 @@ export interface MintCommand {
 
 export type CliCommand = MintCommand | { kind: 'help' } | { kind: 'usage-error'; message: string };
 
-export const DEFAULT_AAT_ENV = 'DEVREV_AAT';
-export const DEFAULT_CLI_TIMEOUT_MS = 10_000;
+const DEFAULT_AAT_ENV = 'DEVREV_AAT';
+const DEFAULT_CLI_TIMEOUT_MS = 10_000;
 
 const OPTIONS = {
   'user-ref': { type: 'string' },

@@ -16,7 +16,7 @@ export interface CliIo {
 }
 
 /** Exit statuses: minted, no token, the command line was wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 

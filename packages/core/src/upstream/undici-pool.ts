@@ -15,9 +15,9 @@ interface PoolParts {
 }
 
 // undici's entry point loads everything it has (fetch, WebSocket, EventSource, mock agents,
-// caches): 5 MB of heap in every app that uses us, which each garbage collection then marks;
-// measured in bench/, it slowed an Express app's every request by ~5%. The Pool and its
-// `request` are 1.8 MB. They are undici's own modules, found by path: should a future
+// caches): megabytes of heap in every app that uses us, which each garbage collection then
+// marks, slowing every request (`node bench/footprint.mjs` shows the difference). The Pool and
+// its `request` are a fraction of it. They are undici's own modules, found by path: should a future
 // undici move them, the whole package is loaded instead, and nothing breaks.
 const POOL_PATH = 'undici/lib/dispatcher/pool.js';
 const REQUEST_PATH = 'undici/lib/api/api-request.js';

@@ -54,7 +54,7 @@ export function toPlugSessionError(value: unknown, secret: string): PlugSessionE
 }
 
 /** The `code` of a Node or undici error (`ECONNRESET`, `UND_ERR_SOCKET`…), if any. */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
