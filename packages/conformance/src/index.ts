@@ -8,14 +8,20 @@ export type {
 } from './driver.js';
 export { nodeHttpDriver } from './reference-driver.js';
 export { runConformanceSuite } from './suite.js';
+export type { Harness, Options } from './support/harness.js';
 export {
-  addedResources,
-  type ChildResult,
-  lastJsonLine,
-  type RunModuleOptions,
-  runModule,
-  TIMER_TRACKER,
-} from './support/child-process.js';
+  mountedTwicePageSuite,
+  pageWith,
+  type TwiceMounted,
+} from './support/mounted-twice-page-suite.js';
+export { type ChildTest, type NoTimersSpec, noTimersSuite } from './support/no-timers-suite.js';
+export { dripped, HTML, PAGE, split } from './support/pages.js';
 export { type SharedObjects, watchSharedObjects } from './support/shared-objects.js';
+export {
+  PAGE_PATHS,
+  type SharedObjectsSpec,
+  sharedObjectsTests,
+  type WatchedApp,
+} from './support/shared-objects-tests.js';
 export { expectInjectedOnce, type FoundSnippet } from './support/snippet.js';
 export { typecheckConsumer } from './support/typecheck-consumer.js';

@@ -1,13 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Driver, RouteSpec } from './driver.js';
 import { codesOf, echo, type Options, useHarness } from './support/harness.js';
+import { useMountCalls } from './support/mount-calls.js';
 import { bytes, echoRoute, htmlRoute, PAGE } from './support/pages.js';
 import { expectInjectedOnce, expectUntouched } from './support/snippet.js';
 import { REJECTS, THROWS } from './support/users.js';
 
 const ROUTE = '/plug/session';
-
-type Mount = 'outer' | 'inner';
 
 /**
  * The rule under Behaviour 7: a middleware mounted twice on the same request (an app and a
@@ -18,24 +17,7 @@ export function mountedTwiceSuite(driver: Driver): void {
   const n = driver.name;
   describe(`${n}: mounted twice`, () => {
     const h = useHarness(driver);
-    /** Which mount's resolveUser ran, in order, during the current test. */
-    const calls: Mount[] = [];
-    beforeEach(() => {
-      calls.length = 0;
-    });
-
-    /** `options` without a cache, with a resolveUser that records the mount calling it. */
-    const counted = (mount: Mount, options: Options): Options => {
-      const { resolveUser } = options;
-      return {
-        ...options,
-        cache: false,
-        resolveUser: (req) => {
-          calls.push(mount);
-          return resolveUser(req);
-        },
-      };
-    };
+    const { calls, counted } = useMountCalls();
     const startTwice = (routes: RouteSpec[], outer: Options, inner: Options) =>
       h.start(routes, counted('outer', outer), { innerMount: counted('inner', inner) });
 

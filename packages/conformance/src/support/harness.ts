@@ -33,6 +33,11 @@ export interface Harness {
     options?: Options,
     more?: Omit<StartOptions, 'options' | 'routes'>,
   ): Promise<App>;
+  /**
+   * Takes an app the test built itself, for what a driver's routes cannot say (a sub-app, a
+   * child scope, a route reading the token): closed after the test like those of `start`.
+   */
+  track(app: RunningApp): App;
 }
 
 /** How a describe block shares its emulator. */
@@ -104,7 +109,9 @@ export function useHarness(driver: Driver, harnessOptions: HarnessOptions = {}):
       return harness.options({ appId: APP_ID, injectScript, ...extra });
     },
     async start(routes, options = harness.options(), more = {}) {
-      const app = await driver.start({ options, routes, ...more });
+      return harness.track(await driver.start({ options, routes, ...more }));
+    },
+    track(app) {
       running.push(app);
       return {
         url: app.url,

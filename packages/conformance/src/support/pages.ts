@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import type { BodyStyle, RouteSpec } from '../driver.js';
 
 export const STYLES: readonly BodyStyle[] = ['string', 'buffer', 'chunks', 'stream'];
@@ -18,6 +19,22 @@ export function split(body: string | Uint8Array, size: number): Uint8Array[] {
   const pieces: Uint8Array[] = [];
   for (let at = 0; at < all.length; at += size) pieces.push(all.subarray(at, at + size));
   return pieces;
+}
+
+/**
+ * A stream that writes `pieces` one per turn of the event loop: a body that arrives over
+ * time, not all of it in the framework's first read.
+ */
+export function dripped(pieces: readonly Uint8Array[]): Readable {
+  const stream = new PassThrough();
+  const rest = [...pieces];
+  const next = () => {
+    const piece = rest.shift();
+    if (piece === undefined) stream.end();
+    else stream.write(piece, () => setImmediate(next));
+  };
+  setImmediate(next);
+  return stream;
 }
 
 /** Splits bytes at the given offsets. */
