@@ -15,3 +15,20 @@ export function packageBuild(entry: string[] | Record<string, string>) {
     platform: 'node',
   });
 }
+
+/**
+ * The build of a package that runs in browsers (`@plug-session/browser`): ESM only, with
+ * declarations and sourcemaps, for the browsers that run ES2020. Not minified: the app's
+ * bundler minifies, and the package's `size` script measures the minified, gzipped figure.
+ */
+export function browserPackageBuild(entry: string[] | Record<string, string>) {
+  return defineConfig({
+    entry,
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2020',
+    platform: 'browser',
+  });
+}

@@ -13,6 +13,7 @@ const alias = {
   '@plug-session/koa': source('koa'),
   '@plug-session/conformance': source('conformance'),
   '@plug-session/redis': source('redis'),
+  '@plug-session/browser': source('browser'),
 };
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -39,6 +40,8 @@ export default defineConfig({
       project('fastify'),
       project('koa'),
       project('redis'),
+      // connectPlug in real Chromium against a token route on core's engine; one browser at a time.
+      project('browser', { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false }),
       project('reliability', { testTimeout: 120_000, hookTimeout: 60_000 }),
       // The browser flow: real Chromium against the example apps on the emulator.
       project('e2e', { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false }),

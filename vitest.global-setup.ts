@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +22,14 @@ function newest(dir: string): number {
 function isStale(name: string): boolean {
   const pkg = join(packagesDir, name);
   if (!existsSync(join(pkg, 'tsup.config.ts'))) return false;
-  const built = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) =>
-    join(pkg, 'dist', file),
+  // An ESM-only package (no `require` in its exports, as @plug-session/browser) has no CJS files.
+  const exportsMap = JSON.stringify(
+    JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).exports,
   );
+  const files = exportsMap.includes('"require"')
+    ? ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']
+    : ['index.js', 'index.d.ts'];
+  const built = files.map((file) => join(pkg, 'dist', file));
   if (!built.every((file) => existsSync(file))) return true;
   const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
   return newest(join(pkg, 'src')) > builtAt;

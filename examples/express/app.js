@@ -5,7 +5,7 @@ import { plugSession } from '@plug-session/express';
 import cookieSession from 'cookie-session';
 import express from 'express';
 import helmet from 'helmet';
-import { ASSETS_DIR } from '../shared/assets.js';
+import { ASSETS_DIR, PLUG_BROWSER_DIR } from '../shared/assets.js';
 import { cspDirectives, newNonce } from '../shared/csp.js';
 import { listen } from '../shared/http.js';
 import { consoleLog, plugErrorReporter } from '../shared/log.js';
@@ -65,11 +65,16 @@ export function createApp({
       resolveUser: (req) => revInfoFor(req.session?.user),
       injectScript: { scriptSrc },
       tokenRoute: '/plug/session',
-      skip: (req) => req.path.startsWith('/assets/') || req.path.startsWith('/api/'),
+      // /spa: @plug-session/browser starts the widget there, from the token route.
+      skip: (req) =>
+        req.path === '/spa' || req.path.startsWith('/assets/') || req.path.startsWith('/api/'),
       onError: (error, req) => report(error, `${req.method} ${req.originalUrl}`),
     }),
   );
 
+  // The single-page view's client library: @plug-session/browser's ESM build, as installed.
+  const plugBrowserDist = fileURLToPath(new URL('.', import.meta.resolve('@plug-session/browser')));
+  app.use(PLUG_BROWSER_DIR, express.static(plugBrowserDist, { index: false, maxAge: '5m' }));
   app.use('/assets', express.static(fileURLToPath(ASSETS_DIR), { index: false, maxAge: '5m' }));
 
   app.get('/', (req, res) => {
@@ -90,11 +95,9 @@ export function createApp({
   });
 
   app.get('/spa', (req, res) => {
-    const page = spaPage({ framework, user: currentUser(req), nonce: res.locals.cspNonce });
+    const user = currentUser(req);
+    const page = spaPage({ framework, user, nonce: res.locals.cspNonce, appId, scriptSrc });
     res.type('html').send(page);
-  });
-  app.get('/api/plug-config', (_req, res) => {
-    res.json({ app_id: appId, script_src: scriptSrc });
   });
   app.post('/api/signin', (req, res) => {
     const user = findUser(req.body?.user);

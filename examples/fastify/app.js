@@ -4,7 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import { plugSession } from '@plug-session/fastify';
 import Fastify from 'fastify';
-import { ASSETS } from '../shared/assets.js';
+import { ASSETS, plugBrowserAssets } from '../shared/assets.js';
 import { cspDirectives } from '../shared/csp.js';
 import { urlOf } from '../shared/http.js';
 import { consoleLog, plugErrorReporter } from '../shared/log.js';
@@ -60,11 +60,17 @@ export async function createApp({
     resolveUser: (request) => revInfoFor(sessionUserId(request)),
     injectScript: { scriptSrc },
     tokenRoute: '/plug/session',
-    skip: (request) => request.url.startsWith('/assets/') || request.url.startsWith('/api/'),
+    // /spa: @plug-session/browser starts the widget there, from the token route.
+    skip: (request) =>
+      request.routeOptions.url === '/spa' ||
+      request.url.startsWith('/assets/') ||
+      request.url.startsWith('/api/'),
     onError: (error, request) => report(error, `${request.method} ${request.url}`),
   });
 
-  for (const asset of ASSETS) {
+  // The single-page view's client library: @plug-session/browser's ESM build, as installed.
+  const plugBrowser = plugBrowserAssets(import.meta.resolve('@plug-session/browser'));
+  for (const asset of [...ASSETS, ...plugBrowser]) {
     app.get(asset.path, (_request, reply) =>
       reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body),
     );
@@ -86,10 +92,13 @@ export async function createApp({
     reply.clearCookie(SESSION_COOKIE, { path: '/' }).redirect('/', 303),
   );
 
-  app.get('/spa', (request, reply) =>
-    html(reply, spaPage({ framework, user: currentUser(request), nonce: reply.cspNonce.script })),
-  );
-  app.get('/api/plug-config', () => ({ app_id: appId, script_src: scriptSrc }));
+  app.get('/spa', (request, reply) => {
+    const user = currentUser(request);
+    return html(
+      reply,
+      spaPage({ framework, user, nonce: reply.cspNonce.script, appId, scriptSrc }),
+    );
+  });
   app.post('/api/signin', (request, reply) => {
     const user = findUser(request.body?.user);
     if (!user) return reply.code(400).send({ error: 'unknown sample user' });

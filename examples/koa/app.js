@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { plugSession } from '@plug-session/koa';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
-import { ASSETS } from '../shared/assets.js';
+import { ASSETS, plugBrowserAssets } from '../shared/assets.js';
 import { cspDirectives, newNonce } from '../shared/csp.js';
 import { listen } from '../shared/http.js';
 import { consoleLog, plugErrorReporter } from '../shared/log.js';
@@ -19,7 +19,7 @@ const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax', signed: true };
 const sessionUserId = (ctx) => ctx.cookies.get(SESSION_COOKIE, { signed: true });
 
 /**
- * The routes, in a plain map: Koa has no router of its own, and the example needs five.
+ * The routes, in a plain map: Koa has no router of its own, and the example needs a few.
  * @param {{ appId: string, scriptSrc: string }} plug
  * @returns {Record<string, (ctx: import('koa').Context) => void>}
  */
@@ -49,10 +49,10 @@ function routes({ appId, scriptSrc }) {
       ctx.redirect('/');
     },
     'GET /spa': (ctx) =>
-      html(ctx, spaPage({ framework, user: user(ctx), nonce: ctx.state.cspNonce })),
-    'GET /api/plug-config': (ctx) => {
-      ctx.body = { app_id: appId, script_src: scriptSrc };
-    },
+      html(
+        ctx,
+        spaPage({ framework, user: user(ctx), nonce: ctx.state.cspNonce, appId, scriptSrc }),
+      ),
     'POST /api/signin': (ctx) => {
       const found = signIn(ctx);
       ctx.status = found ? 200 : 400;
@@ -115,13 +115,17 @@ export function createApp({
       resolveUser: (ctx) => revInfoFor(sessionUserId(ctx)),
       injectScript: { scriptSrc },
       tokenRoute: '/plug/session',
-      skip: (ctx) => ctx.path.startsWith('/assets/') || ctx.path.startsWith('/api/'),
+      // /spa: @plug-session/browser starts the widget there, from the token route.
+      skip: (ctx) =>
+        ctx.path === '/spa' || ctx.path.startsWith('/assets/') || ctx.path.startsWith('/api/'),
       onError: (error, ctx) => report(error, `${ctx.method} ${ctx.url}`),
     }),
   );
 
+  // The single-page view's client library: @plug-session/browser's ESM build, as installed.
+  const assets = [...ASSETS, ...plugBrowserAssets(import.meta.resolve('@plug-session/browser'))];
   app.use(async (ctx, next) => {
-    const asset = ctx.method === 'GET' ? ASSETS.find((a) => a.path === ctx.path) : undefined;
+    const asset = ctx.method === 'GET' ? assets.find((a) => a.path === ctx.path) : undefined;
     if (!asset) return next();
     ctx.type = asset.type;
     ctx.set('cache-control', 'public, max-age=300');

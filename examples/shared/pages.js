@@ -1,6 +1,8 @@
 // The pages of the example apps, as plain template strings. plug-session injects the PLuG
 // snippet before </body>; nothing here loads plug.js or mentions its URL (a page that
-// already contains the configured scriptSrc is left alone).
+// already contains the configured scriptSrc is left alone), except the single-page view,
+// which plug-session skips: there @plug-session/browser starts the widget.
+import { PLUG_BROWSER_DIR } from './assets.js';
 import { SAMPLE_USERS } from './users.js';
 
 /** @typedef {import('./users.js').SampleUser} SampleUser */
@@ -23,14 +25,20 @@ export function escapeHtml(value) {
  * @param {string} page.body trusted markup
  * @param {string} [page.nonce] the response's CSP nonce, for our own script tags
  * @param {string} [page.script] a same-origin module script to load
+ * @param {Record<string, string>} [page.imports] an import map for it: bare name → URL
  */
-function layout({ framework, title, user, body, nonce, script }) {
+function layout({ framework, title, user, body, nonce, script, imports }) {
   const who = user
     ? `<span>Signed in as <strong>${escapeHtml(user.name)}</strong></span>
       <form method="post" action="/signout"><button class="link" type="submit">Sign out</button></form>`
     : '<span>Anonymous visitor</span> <a class="button small" href="/signin">Sign in</a>';
+  const nonceAttribute = nonce ? ` nonce="${escapeHtml(nonce)}"` : '';
+  // Inside <script>, only `<` could end the element early: JSON escapes it.
+  const importMap = imports
+    ? `<script type="importmap"${nonceAttribute}>${JSON.stringify({ imports }).replaceAll('<', '\\u003c')}</script>\n  `
+    : '';
   const scriptTag = script
-    ? `<script type="module" src="${escapeHtml(script)}"${nonce ? ` nonce="${escapeHtml(nonce)}"` : ''}></script>`
+    ? `${importMap}<script type="module" src="${escapeHtml(script)}"${nonceAttribute}></script>`
     : '';
   return `<!doctype html>
 <html lang="en">
@@ -135,11 +143,13 @@ ${cards}
 }
 
 /**
- * The single-page view. Its script (/assets/spa.js) signs in and out with fetch and switches
- * the widget's identity without a reload.
- * @param {{ framework: string, user: SampleUser | undefined, nonce: string | undefined }} options
+ * The single-page view. Its script (/assets/spa-view.js) signs in and out with fetch; the
+ * widget is @plug-session/browser's: `connectPlug()` starts it, `identify()` switches it
+ * after each sign-in or sign-out, without a reload. The app skips plug-session's injection on
+ * this page, so the page names plug.js's URL itself, for connectPlug.
+ * @param {{ framework: string, user: SampleUser | undefined, nonce: string | undefined, appId: string, scriptSrc: string }} options
  */
-export function spaPage({ framework, user, nonce }) {
+export function spaPage({ framework, user, nonce, appId, scriptSrc }) {
   const buttons = SAMPLE_USERS.map(
     (sample) =>
       `<button type="button" class="${sample.valid ? '' : 'danger'}" data-user="${escapeHtml(sample.id)}">${escapeHtml(sample.name)}</button>`,
@@ -149,11 +159,14 @@ export function spaPage({ framework, user, nonce }) {
     title: 'Single-page view',
     user,
     nonce,
-    script: '/assets/spa.js',
-    body: `    <section class="hero" id="spa" data-user="${escapeHtml(user?.id ?? '')}">
+    script: '/assets/spa-view.js',
+    imports: { '@plug-session/browser': `${PLUG_BROWSER_DIR}index.js` },
+    body: `    <section class="hero" id="spa" data-user="${escapeHtml(user?.id ?? '')}"
+      data-plug-app-id="${escapeHtml(appId)}" data-plug-script-src="${escapeHtml(scriptSrc)}">
       <h1>Single-page view</h1>
-      <p>Sign in and out without leaving the page. The script asks the token route
-        (<code>GET /plug/session</code>) for the new session token, then calls
+      <p>Sign in and out without leaving the page. After each change the page calls
+        <code>identify()</code> of <code>@plug-session/browser</code>, which asks the token route
+        (<code>GET /plug/session</code>) and, when the answer changed, calls
         <code>plugSDK.shutdown()</code> and <code>plugSDK.init()</code> again.</p>
       <p class="status" id="spa-status">${user ? `Signed in as ${escapeHtml(user.name)}` : 'Anonymous visitor'}</p>
       <div class="users" id="spa-users">

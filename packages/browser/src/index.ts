@@ -1,0 +1,2 @@
+export { connectPlug } from './connect-plug.js';
+export type { ConnectPlugOptions, PlugConnection, PlugInitOptions } from './options.js';

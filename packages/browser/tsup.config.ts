@@ -1,0 +1,3 @@
+import { browserPackageBuild } from '../../tsup.base';
+
+export default browserPackageBuild({ index: 'src/index.ts' });
