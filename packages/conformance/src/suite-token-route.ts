@@ -88,6 +88,18 @@ export function tokenRouteSuite(driver: Driver): void {
       });
     }
 
+    it(`${n}: answers with x-content-type-options: nosniff, for a token, an anonymous visitor and a failure`, async () => {
+      const app = await h.start(APP_ROUTES, options());
+      const identified = await app.send(ROUTE, { user: 'alice' });
+      const anonymous = await app.send(ROUTE);
+      h.emu.setFault({ type: 'status', status: 401 });
+      const failed = await app.send(ROUTE, { user: 'bob' });
+      expect([identified.status, anonymous.status, failed.status]).toEqual([200, 200, 503]);
+      for (const reply of [identified, anonymous, failed]) {
+        expect(reply.header('x-content-type-options')).toBe('nosniff');
+      }
+    });
+
     it(`${n}: ignores the query string of the token route`, async () => {
       const app = await h.start(APP_ROUTES, options());
       const answer = answerOf(

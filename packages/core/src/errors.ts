@@ -4,7 +4,8 @@
  * - `INVALID_REV_INFO`: `resolveUser` returned a rev_info that fails {@link revInfoSchema}; no call was made.
  * - `RESOLVER_FAILED`: `resolveUser` threw or rejected.
  * - `UNAUTHORIZED`: DevRev answered 401 or 403: the application access token is invalid, expired or not an AAT.
- * - `BAD_REQUEST`: DevRev answered another 4xx (400, 404, 409…); not retried.
+ * - `BAD_REQUEST`: DevRev answered another 4xx (400, 404, 409…); not retried. A 400's
+ *   `fieldName` and `detail` say what DevRev found wrong.
  * - `RATE_LIMITED`: DevRev answered 429 and the time budget did not allow waiting for `Retry-After`.
  * - `UPSTREAM_UNAVAILABLE`: DevRev answered 5xx (after retries), or the circuit breaker is open.
  * - `TIMEOUT`: the `timeoutMs` budget ran out.
@@ -38,6 +39,13 @@ export interface PlugSessionErrorDetails {
   status?: number;
   /** DevRev's error `type` (`unauthenticated`, `invalid_field`…), when its body had one. */
   type?: string;
+  /**
+   * DevRev's `field_name`: the field it found wrong (its 400s `invalid_field`,
+   * `missing_required_field`, `value_not_permitted`, `unexpected_json_type` carry one).
+   */
+  fieldName?: string;
+  /** DevRev's `detail`: what it says beyond its `message`, when its body had one. */
+  detail?: string;
   /** The validation problems, for `INVALID_REV_INFO`. */
   issues?: RevInfoIssue[];
   /** How long DevRev asked us to wait, in milliseconds, for `RATE_LIMITED`. */
@@ -75,6 +83,8 @@ export class PlugSessionError extends Error {
   readonly code: PlugSessionErrorCode;
   readonly status?: number;
   readonly type?: string;
+  readonly fieldName?: string;
+  readonly detail?: string;
   readonly issues?: RevInfoIssue[];
   readonly retryAfterMs?: number;
 
@@ -83,6 +93,8 @@ export class PlugSessionError extends Error {
     this.code = code;
     if (details.status !== undefined) this.status = details.status;
     if (details.type !== undefined) this.type = details.type;
+    if (details.fieldName !== undefined) this.fieldName = details.fieldName;
+    if (details.detail !== undefined) this.detail = details.detail;
     if (details.issues !== undefined) this.issues = details.issues;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
@@ -94,6 +106,8 @@ export class PlugSessionError extends Error {
       message: this.message,
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.type === undefined ? {} : { type: this.type }),
+      ...(this.fieldName === undefined ? {} : { fieldName: this.fieldName }),
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
       ...(this.issues === undefined ? {} : { issues: this.issues }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
     };

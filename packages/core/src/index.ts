@@ -36,6 +36,7 @@ export {
 export { injectNodeBody } from './node/inject-node-body.js';
 export { createInjectTransform, injectNodeStream } from './node/inject-stream.js';
 export { interceptResponse } from './node/intercept-response.js';
+export { nodeHeaders } from './node/node-headers.js';
 export type {
   CacheOptions,
   InjectScriptOptions,

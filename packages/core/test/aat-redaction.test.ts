@@ -59,6 +59,17 @@ describe('the AAT never appears in an error', () => {
     ['a 401 that echoes it', echo(401), 'UNAUTHORIZED'],
     ['a 403 that echoes it', echo(403), 'UNAUTHORIZED'],
     ['a 400 that echoes it', echo(400), 'BAD_REQUEST'],
+    [
+      'a 400 whose type, field_name and detail echo it',
+      (res, r) =>
+        json(400, {
+          type: `invalid_field ${r.headers.authorization}`,
+          message: `bad ${r.headers.authorization}`,
+          field_name: `rev_info.${r.headers.authorization}`,
+          detail: `no ${r.headers.authorization}`,
+        })(res, r),
+      'BAD_REQUEST',
+    ],
     ['a 404 that echoes it', echo(404), 'BAD_REQUEST'],
     [
       'a 429 that echoes it',
@@ -80,6 +91,25 @@ describe('the AAT never appears in an error', () => {
     expectNoSecret(error);
     // The fail-fast errors of the gate, when there is one for this failure.
     expectNoSecret(await rejection(p.getToken({ user_ref: 'u2' })));
+  });
+
+  it('for DevRev’s words cut short right after the start of the AAT they echo', async () => {
+    // Cut at 300 (the message) and 1000 (the properties) characters: had the cut come before
+    // the redaction, the first ten characters of the AAT would remain.
+    devrev.always((res, r) =>
+      json(400, {
+        type: 'invalid_field',
+        message: `${'x'.repeat(290)}${r.headers.authorization}`,
+        field_name: `${'f'.repeat(290)}${r.headers.authorization}`,
+        detail: `${'d'.repeat(990)}${r.headers.authorization}`,
+      })(res, r),
+    );
+    const error = await rejection<PlugSessionError>(provider().getToken(u1));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.detail).toMatch(/^d+\[redacted\]$/);
+    for (const text of [error.message, JSON.stringify(error), inspect(error)]) {
+      expect(text).not.toContain('aat-SECRET');
+    }
   });
 
   it('for 5xx that echo it, and the open breaker after them', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDefaultReporter } from '../src/engine/default-reporter.js';
+import { createDefaultReporter, loggerSink } from '../src/engine/default-reporter.js';
 import { PlugSessionError } from '../src/errors.js';
 
 describe('the default onError', () => {
@@ -22,6 +22,42 @@ describe('the default onError', () => {
     try {
       createDefaultReporter()(new PlugSessionError('NETWORK', 'reset'), undefined);
       expect(warn).toHaveBeenCalledWith('[plug-session] NETWORK: reset');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('writes through the request’s own logger as warn({ err }, message) when it has one', () => {
+    const warn = vi.fn();
+    const report = createDefaultReporter(loggerSink((req: { log?: unknown }) => req.log));
+    const error = new PlugSessionError('TIMEOUT', 'DevRev did not answer within 2000 ms');
+    report(error, { log: { warn } });
+    expect(warn).toHaveBeenCalledWith(
+      { err: error },
+      '[plug-session] TIMEOUT: DevRev did not answer within 2000 ms',
+    );
+  });
+
+  it('falls back to console.warn when the request has no logger, or its logger fails', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const sink = loggerSink((req: { log?: unknown }) => req.log);
+      const error = new PlugSessionError('NETWORK', 'reset');
+      const throwing = {
+        warn() {
+          throw new Error('the log stream is closed');
+        },
+      };
+      for (const log of [undefined, null, 'a string', { info() {} }, throwing]) {
+        sink('[plug-session] NETWORK: reset', error, { log });
+      }
+      sink('[plug-session] NETWORK: reset', error, {
+        get log(): unknown {
+          throw new Error('no logger here');
+        },
+      });
+      expect(warn).toHaveBeenCalledTimes(6);
+      expect(warn).toHaveBeenLastCalledWith('[plug-session] NETWORK: reset');
     } finally {
       warn.mockRestore();
     }

@@ -50,6 +50,16 @@ describe('the token client against the emulator', () => {
     expect(emu.callCount).toBe(1);
   });
 
+  it('names the field DevRev refused, from its field_name, in the message and as fieldName', async () => {
+    const invalid = { user_ref: 'u1', account_traits: { domains: ['https://acme.com'] } };
+    const error = await failure(clientFor().mint(invalid));
+    expect(error).toMatchObject({
+      type: 'invalid_field',
+      fieldName: 'rev_info.account_traits.domains[0]',
+    });
+    expect(error.message).toContain('field_name: rev_info.account_traits.domains[0]');
+  });
+
   it('retries after a 429 whose Retry-After fits the budget', async () => {
     emu.enqueue({ type: 'status', status: 429, retryAfterSeconds: 0 });
     await expect(clientFor().mint(revInfo)).resolves.toHaveProperty('token');

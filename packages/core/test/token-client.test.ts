@@ -64,6 +64,45 @@ describe('the token client', () => {
   });
 
   it.each([
+    'invalid_field',
+    'missing_required_field',
+    'value_not_permitted',
+    'unexpected_json_type',
+  ])(
+    'puts a 400 %s’s field_name and detail in the message and as fieldName and detail',
+    async (type) => {
+      const body = {
+        type,
+        message: 'The request is invalid.',
+        field_name: 'rev_info.user_traits.email',
+        detail: 'must be an email address',
+      };
+      devrev.answer(json(400, body));
+      const error = await failure(clientFor().mint(revInfo));
+      expect(error).toMatchObject({
+        code: 'BAD_REQUEST',
+        status: 400,
+        type,
+        fieldName: 'rev_info.user_traits.email',
+        detail: 'must be an email address',
+      });
+      expect(error.message).toContain(
+        `400 ${type}: The request is invalid.; field_name: rev_info.user_traits.email; detail: must be an email address`,
+      );
+      expect(error.toJSON()).toMatchObject({ fieldName: body.field_name, detail: body.detail });
+    },
+  );
+
+  it('leaves fieldName and detail out when DevRev’s body has none', async () => {
+    devrev.answer(json(400, { type: 'bad_request', message: 'The request is invalid.' }));
+    const error = await failure(clientFor().mint(revInfo));
+    expect(error.fieldName).toBeUndefined();
+    expect(error.detail).toBeUndefined();
+    expect(Object.keys(error.toJSON())).not.toContain('fieldName');
+    expect(error.message).not.toContain('field_name');
+  });
+
+  it.each([
     [401, 'unauthenticated', 'UNAUTHORIZED'],
     [403, 'forbidden', 'UNAUTHORIZED'],
     [404, 'not_found', 'BAD_REQUEST'],

@@ -10,7 +10,7 @@ Options:
   --port <n>      port to listen on (default 0: any free port)
   --host <host>   interface to listen on (default 127.0.0.1)
   --aat <token>   the only application access token accepted (default: any)
-  --ttl <s>       session token lifetime in seconds (default 3600)
+  --ttl <s>       session token lifetime in seconds (default 300)
   --latency <ms>  extra latency before every token answer (default 0)
   -h, --help      show this help`;
 

@@ -1,5 +1,11 @@
 import type { EmulatorOptions } from './types.js';
 
+/**
+ * Five minutes: DevRev's session tokens last "usually minutes", so that an app and its tests
+ * see tokens refreshed rather than one token that outlives the session.
+ */
+const DEFAULT_TOKEN_TTL_SECONDS = 300;
+
 /** The options with defaults applied, after checking. */
 export interface CheckedOptions {
   port: number;
@@ -14,7 +20,12 @@ export interface CheckedOptions {
  * test fails at start-up rather than as a puzzling answer later.
  */
 export function checkOptions(options: EmulatorOptions): CheckedOptions {
-  const { port = 0, host = '127.0.0.1', tokenTtlSeconds = 3600, latencyMs = 0 } = options;
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    tokenTtlSeconds = DEFAULT_TOKEN_TTL_SECONDS,
+    latencyMs = 0,
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, not ${String(port)}`);
   }

@@ -4,10 +4,15 @@ import { isPlainObject } from './is-plain-object.js';
 /** DevRev's 400 error types that a rev_info can earn. */
 export type RevInfoErrorType = 'missing_required_field' | 'invalid_field' | 'bad_request';
 
-/** The first problem found, with the field named by its dotted path from the body's root. */
+/**
+ * The first problem found, as DevRev's 400 body: the field named by its dotted path from the
+ * body's root, in `field_name` as DevRev puts it for `invalid_field` and
+ * `missing_required_field`, and at the start of `message`.
+ */
 export interface RevInfoProblem {
   type: RevInfoErrorType;
   message: string;
+  field_name?: string;
 }
 
 type Rule = (value: unknown, path: string) => RevInfoProblem | undefined;
@@ -15,6 +20,13 @@ type Rule = (value: unknown, path: string) => RevInfoProblem | undefined;
 const invalid = (path: string, what: string): RevInfoProblem => ({
   type: 'invalid_field',
   message: `${path} ${what}`,
+  field_name: path,
+});
+
+const missing = (path: string): RevInfoProblem => ({
+  type: 'missing_required_field',
+  message: `${path} is required`,
+  field_name: path,
 });
 
 const string: Rule = (value, path) =>
@@ -63,9 +75,7 @@ const object =
   (value, path) => {
     if (!isPlainObject(value)) return invalid(path, 'must be an object');
     for (const key of required) {
-      if (!(key in value)) {
-        return { type: 'missing_required_field', message: `${path}.${key} is required` };
-      }
+      if (!(key in value)) return missing(`${path}.${key}`);
     }
     for (const [key, field] of Object.entries(value)) {
       const rule = Object.hasOwn(shape, key) ? shape[key] : undefined;
@@ -118,7 +128,6 @@ const revInfo = object(
 export function checkRevInfoBody(body: unknown): RevInfoProblem | undefined {
   if (!isPlainObject(body))
     return { type: 'bad_request', message: 'the body must be a JSON object' };
-  if (!('rev_info' in body))
-    return { type: 'missing_required_field', message: 'rev_info is required' };
+  if (!('rev_info' in body)) return missing('rev_info');
   return revInfo(body.rev_info, 'rev_info');
 }

@@ -21,8 +21,9 @@ export interface EmulatorOptions {
    */
   appAccessToken?: string;
   /**
-   * Lifetime of minted session tokens: `exp - iat` and `expires_in`.
-   * @default 3600
+   * Lifetime of minted session tokens: `exp - iat` and `expires_in`. Minutes, as DevRev's
+   * session tokens usually last, so that refreshing is exercised.
+   * @default 300
    */
   tokenTtlSeconds?: number;
   /**

@@ -208,10 +208,18 @@ describe('rev_info rules: rejected with 400, the field named by its path', () =>
     expect(message.startsWith(`${path} `)).toBe(true);
   });
 
+  it.each(rejected.filter(([, , type]) => type !== 'bad_request'))(
+    'names the field in field_name, as DevRev does, for %s',
+    async (_name, revInfo, _type, path) => {
+      const answer = await mint(emu, revInfo);
+      expect(answer.json?.field_name).toBe(path);
+    },
+  );
+
   it('answers missing_required_field when the body has no rev_info', async () => {
     const answer = await mint(emu, undefined, { body: '{"user_ref":"alice"}' });
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ type: 'missing_required_field' });
+    expect(answer.json).toMatchObject({ type: 'missing_required_field', field_name: 'rev_info' });
     expect(answer.json?.message).toMatch(/^rev_info /);
   });
 

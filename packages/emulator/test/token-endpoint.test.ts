@@ -32,13 +32,13 @@ describe('the token endpoint', () => {
     expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5);
   });
 
-  it('uses a one-hour TTL by default and mints a different token each time', async () => {
+  it('uses a five-minute TTL by default, as DevRev’s tokens last minutes, and mints a different token each time', async () => {
     emu = await startEmulator();
     const first = await mint(emu);
     const second = await mint(emu);
-    expect(first.json?.expires_in).toBe(3600);
+    expect(first.json?.expires_in).toBe(300);
     const claims = decodeClaims(first.json?.access_token as string);
-    expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(300);
     expect(second.json?.access_token).not.toBe(first.json?.access_token);
   });
 

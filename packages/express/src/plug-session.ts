@@ -31,7 +31,8 @@ export type PlugSessionMiddleware = RequestHandler & { close(): Promise<void> };
  * }));
  */
 export function plugSession(options: PlugSessionExpressOptions): PlugSessionMiddleware {
-  const engine = createPlugSession<Request>(options);
+  // Without an onError, warnings go to the app's logger when pino-http has set `req.log`.
+  const engine = createPlugSession<Request>(options, { logger: (req) => Reflect.get(req, 'log') });
 
   function plugSessionMiddleware(...[req, res, next]: Parameters<RequestHandler>): void {
     const proceed = (outcome: NodeRequestOutcome): void => {

@@ -19,7 +19,7 @@ report({ plugged });
 `,
   },
   serving: {
-    name: 'serving injected pages leaves no timer of plug-session pending once the server is closed',
+    name: 'after serving injected pages, closing the server and calling close() leaves no timer of plug-session pending, and the process exits on its own',
     snippet: (version) => `
 const { default: express } = await import(${JSON.stringify(version)});
 const middleware = plugSession({

@@ -32,9 +32,7 @@ const plugin: FastifyPluginAsync<PlugSessionFastifyOptions> = async (fastify, op
   if (!HOOKS.includes(hook)) {
     throw new PlugSessionOptionsError('hook', `must be one of ${HOOKS.join(', ')}`);
   }
-  const engine = createPlugSession<FastifyRequest>(options, {
-    warn: (message, error, request) => request.log.warn({ err: error }, message),
-  });
+  const engine = createPlugSession<FastifyRequest>(options, { logger: (request) => request.log });
   for (const name of ['plugSessionToken', PLAN]) {
     if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, undefined);
   }

@@ -26,7 +26,7 @@ report({ bare, plugged });
 `,
   },
   serving: {
-    name: 'serving injected pages leaves no timer of plug-session pending once the app is closed',
+    name: 'after serving injected pages, closing the app leaves no timer of plug-session pending, and the process exits on its own',
     snippet: () => `
 const { default: Fastify } = await import('fastify');
 const app = Fastify();

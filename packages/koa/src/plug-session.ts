@@ -1,7 +1,7 @@
 import {
   createPlugSession,
-  type HeaderAccess,
   injectNodeBody,
+  nodeHeaders,
   type PlugSessionOptions,
   type RequestOutcome,
   type ResponsePlanner,
@@ -14,25 +14,17 @@ export type PlugSessionKoaOptions = PlugSessionOptions<Context>;
 /** The middleware function, with `close()` to let go of the HTTP client and the store. */
 export type PlugSessionMiddleware = Middleware & { close(): Promise<void> };
 
-// Read from Node's response, where Koa keeps them: Koa's `response.get` copies every header
-// into a new object on each call (and answers '' for a missing one, where core wants undefined).
-function headersOf(ctx: Context): HeaderAccess {
-  return {
-    get: (name) => ctx.res.getHeader(name),
-    set: (name, value) => ctx.response.set(name, value),
-    remove: (name) => ctx.response.remove(name),
-  };
-}
-
 /** After the app has answered: the koajs/compress checks, then the body handed on rewritten. */
 function inject(ctx: Context, planResponse: ResponsePlanner): void {
   if (ctx.headerSent || !ctx.writable || ctx.respond === false) return;
   const type = ctx.res.getHeader('content-type');
+  // Headers are read on Node's response, where Koa keeps them: Koa's `response.get` copies every
+  // header on each call (and answers '' for a missing one, where core wants undefined).
   // A failed stream cannot be completed: Koa 2 (`body.pipe(res)`) and an outer koa-compress
   // (`.pipe()`) would leave the response open, so it is closed here unless Koa answered.
   const body = injectNodeBody(
     ctx.body,
-    () => planResponse(ctx.status, headersOf(ctx)),
+    () => planResponse(ctx.status, nodeHeaders(ctx.res)),
     () => ctx.res.writableEnded || ctx.res.destroy(),
   );
   if (body === undefined) return;
@@ -72,7 +64,8 @@ function carryOut(ctx: Context, next: Next, outcome: RequestOutcome): Promise<un
  * }));
  */
 export function plugSession(options: PlugSessionKoaOptions): PlugSessionMiddleware {
-  const engine = createPlugSession<Context>(options);
+  // Without an onError, warnings go to the app's logger when koa-pino-logger has set `ctx.log`.
+  const engine = createPlugSession<Context>(options, { logger: (ctx) => Reflect.get(ctx, 'log') });
   // Not an async function: with a cached token nothing is awaited, and without injection the
   // rest of the app's promise is handed back as it is.
   function plugSessionMiddleware(ctx: Context, next: Next) {

@@ -77,7 +77,8 @@ export interface ServingConfig {
 
 /**
  * A child that serves `page` at `/page` with the adapter mounted, once to `x-user: alice` and
- * once anonymously, then closes everything and reports. `plugSession` and `options` are
+ * once anonymously (against the parent's emulator), then closes everything, reports, and must
+ * then exit on its own: it never calls `process.exit()`. `plugSession` and `options` are
  * defined; `snippet` adds a resolveUser reading `x-user`, builds and starts the app, and ends
  * with `await servePages(url, close)`, or `await serveNodeServer(app.listen(0, '127.0.0.1'),
  * middleware)` for a Node server and a middleware with `close()`.
@@ -105,7 +106,7 @@ const servePages = async (url, close) => {
   await close();
   await settle();
   report({ injected: bodies.map((body) => body.includes(options.injectScript.scriptSrc)) });
-  process.exit(0);
+  // No process.exit(): once closed, nothing of plug-session may keep the process alive.
 };
 /** servePages on a Node server being started; closing it also closes the middleware. */
 const serveNodeServer = async (server, middleware) => {

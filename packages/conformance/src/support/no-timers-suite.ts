@@ -20,7 +20,10 @@ export interface NoTimersSpec {
   versions: readonly string[];
   /** Imports the built adapter and mounts it: no timer or handle, and the process exits. */
   creating: ChildTest;
-  /** Serves injected pages: once closed, no timer of plug-session is pending. */
+  /**
+   * Serves injected pages, then closes the server and plug-session (`close()`, or the app's
+   * own close): no timer of plug-session is pending, and the process exits on its own.
+   */
   serving: ChildTest;
 }
 
@@ -67,6 +70,8 @@ export function noTimersSuite(spec: NoTimersSpec): void {
       };
       const code = servingChild(adapterUrl, config, spec.serving.snippet(version));
       const result = await runModule(code, { cwd, timeoutMs: 10_000 });
+      expect(result.timedOut, 'the process exits on its own once closed').toBe(false);
+      expect(result.signal).toBeNull();
       expect(result.status, result.stderr).toBe(0);
       const { injected, timers } = lastJsonLine<Served>(result);
       expect(injected, 'both pages were injected').toEqual([true, true]);

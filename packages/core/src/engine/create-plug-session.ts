@@ -3,7 +3,7 @@ import type { PlugSessionOptions } from '../options/option-types.js';
 import { normalizeOptions } from '../options/options.js';
 import { createTokenProvider } from '../tokens/token-provider.js';
 import { sanitizedCause } from '../upstream/upstream-errors.js';
-import { createDefaultReporter, type WarnSink } from './default-reporter.js';
+import { createDefaultReporter, loggerSink } from './default-reporter.js';
 import { createInjectionPlanner, wantsSnippet } from './injection-planner.js';
 import type { PlugSession } from './plug-session-types.js';
 import { createRequestPath } from './request-path.js';
@@ -11,8 +11,15 @@ import { createUserResolver } from './user-resolver.js';
 
 /** What an adapter may add to the engine: today, where default warnings go. */
 export interface EngineHooks<Req> {
-  /** Where the default `onError` writes (Fastify: `request.log.warn`). */
-  warn?: WarnSink<Req>;
+  /**
+   * The request's own logger, if the app has one (Fastify's `request.log`, pino-http's
+   * `req.log`, koa-pino-logger's `ctx.log`). Without an `onError`, the default warning goes
+   * through its `warn(obj, msg)` when it has one (pino's and bunyan's signature), with the
+   * error as `err`; otherwise through `console.warn`.
+   * @example
+   * createPlugSession(options, { logger: (req) => req.log });
+   */
+  logger?: (req: Req) => unknown;
 }
 
 /**
@@ -34,7 +41,8 @@ export function createPlugSession<Req>(
   hooks: EngineHooks<Req> = {},
 ): PlugSession<Req> {
   const opts = normalizeOptions(options);
-  const onError = opts.onError ?? createDefaultReporter(hooks.warn);
+  const onError =
+    opts.onError ?? createDefaultReporter(hooks.logger ? loggerSink(hooks.logger) : undefined);
   const secret = opts.appAccessToken;
   // A store failure is not tied to one request: it is reported with the request whose
   // lookup notices it, once until it is taken.

@@ -1,11 +1,21 @@
 import type { PlugSessionError } from '../errors.js';
 
-/** Where the default reporter writes: `console.warn` unless an adapter has a logger. */
+/** Where the default reporter writes: `console.warn` unless the request has a logger. */
 export type WarnSink<Req> = (message: string, error: PlugSessionError, req: Req) => void;
+
+/**
+ * A logger with pino's `warn(object, message)` (bunyan's is the same): Fastify's
+ * `request.log`, pino-http's `req.log`, koa-pino-logger's `ctx.log`.
+ */
+export interface WarnLogger {
+  warn(obj: object, msg: string): void;
+}
 
 // Distinct causes are few in practice; the bound only guards against unbounded growth
 // when messages vary (e.g. many different invalid rev_infos).
 const MAX_REMEMBERED = 500;
+
+const toConsole = (message: string): void => console.warn(message);
 
 /**
  * The `onError` used when the user gives none: one warning per code and cause, not one
@@ -13,7 +23,7 @@ const MAX_REMEMBERED = 500;
  * (errors are redacted where they are made).
  */
 export function createDefaultReporter<Req>(
-  sink: WarnSink<Req> = (message) => console.warn(message),
+  sink: WarnSink<Req> = toConsole,
 ): (error: PlugSessionError, req: Req) => void {
   const seen = new Set<string>();
   return (error, req) => {
@@ -23,4 +33,29 @@ export function createDefaultReporter<Req>(
     seen.add(key);
     sink(`[plug-session] ${error.code}: ${error.message}`, error, req);
   };
+}
+
+/**
+ * A sink that writes through the request's own logger, as `warn({ err: error }, message)`,
+ * when `loggerOf` finds one with a `warn` function; else, or when that logger throws, through
+ * `console.warn`, so that the warning is never lost.
+ */
+export function loggerSink<Req>(loggerOf: (req: Req) => unknown): WarnSink<Req> {
+  return (message, error, req) => {
+    try {
+      const logger = loggerOf(req);
+      if (isWarnLogger(logger)) return logger.warn({ err: error }, message);
+    } catch {
+      // Fall through: an app's broken logger must not swallow the warning.
+    }
+    toConsole(message);
+  };
+}
+
+function isWarnLogger(value: unknown): value is WarnLogger {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { warn?: unknown }).warn === 'function'
+  );
 }

@@ -82,7 +82,9 @@ export interface PlugSessionOptions<Req> {
   cache?: CacheOptions;
   /**
    * Told of every failure; the request goes on without a token.
-   * @default a warning, once per code and cause (the AAT never in it)
+   * @default a warning, once per code and cause (the AAT never in it), through the request's
+   * own logger when the app has one (Fastify `request.log`, Express `req.log` as pino-http
+   * sets it, Koa `ctx.log` as koa-pino-logger sets it), else `console.warn`
    */
   onError?: (error: PlugSessionError, req: Req) => void;
   /**

@@ -1,4 +1,4 @@
-import type { PlugSessionError } from '../errors.js';
+import { type PlugSessionError, type PlugSessionErrorDetails, redactSecret } from '../errors.js';
 import type { CachedToken } from '../tokens/token-store.js';
 import { computeExpiry } from './expiry.js';
 import { retryAfterMs } from './retry-after.js';
@@ -23,10 +23,10 @@ export interface UpstreamResponse {
 export function interpretResponse(response: UpstreamResponse, secret: string): AttemptResult {
   const { status } = response;
   const json = parseObject(response.body);
-  const type = typeof json?.type === 'string' ? json.type : undefined;
-  const said = describe(status, type, json?.message);
-  const details = { status, ...(type === undefined ? {} : { type }) };
   if (status >= 200 && status < 300) return success(response, json, secret);
+  const { message, ...words } = wordsOf(json, secret);
+  const said = describe(status, message, words);
+  const details: PlugSessionErrorDetails = { status, ...words };
   if (status === 429) {
     const waitMs = retryAfterMs(
       response.headers['retry-after'],
@@ -83,13 +83,50 @@ function success(
   return { kind: 'token', token, status };
 }
 
-/** "401 unauthenticated: Invalid token", from the status and DevRev's error body. */
-function describe(status: number, type: string | undefined, message: unknown): string {
-  let text = type === undefined ? String(status) : `${status} ${type}`;
-  if (typeof message === 'string' && message !== '') {
-    text += `: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`;
+/** DevRev's own words in an error body (devrev-contract.md, "Errors"). */
+interface UpstreamWords {
+  type?: string;
+  message?: string;
+  fieldName?: string;
+  detail?: string;
+}
+
+/**
+ * The strings of an error body that we pass on, redacted before they are cut short (a cut
+ * could otherwise leave part of an echoed AAT that redaction no longer recognises), and
+ * bounded so that a verbose endpoint cannot make every error carry kilobytes.
+ */
+function wordsOf(json: Record<string, unknown> | undefined, secret: string): UpstreamWords {
+  const words: UpstreamWords = {};
+  const keys = [
+    ['type', 'type'],
+    ['message', 'message'],
+    ['fieldName', 'field_name'],
+    ['detail', 'detail'],
+  ] as const;
+  for (const [name, key] of keys) {
+    const value = json?.[key];
+    if (typeof value === 'string' && value !== '')
+      words[name] = clip(redactSecret(value, secret), 1000);
   }
+  return words;
+}
+
+/**
+ * "400 invalid_field: Invalid field; field_name: rev_info.user_ref; detail: …", from the
+ * status and DevRev's error body.
+ */
+function describe(status: number, message: string | undefined, words: UpstreamWords): string {
+  const { type, fieldName, detail } = words;
+  let text = type === undefined ? String(status) : `${status} ${type}`;
+  if (message !== undefined) text += `: ${clip(message, 300)}`;
+  if (fieldName !== undefined) text += `; field_name: ${clip(fieldName, 300)}`;
+  if (detail !== undefined && detail !== message) text += `; detail: ${clip(detail, 300)}`;
   return text;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function parseObject(body: Buffer | undefined): Record<string, unknown> | undefined {
