@@ -1,7 +1,9 @@
 import type { CachedToken } from '@plug-session/core';
 import { Cluster, Redis } from 'ioredis';
+import { Cluster as Cluster6 } from 'ioredis6';
 import { createCluster as createCluster4 } from 'redis4';
 import { createCluster as createCluster5 } from 'redis5';
+import { createCluster as createCluster6 } from 'redis6';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisStoreOptions, redisStore } from '../src/index.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.mjs';
@@ -55,9 +57,27 @@ const clusters: ClusterKind[] = [
     },
   },
   {
-    name: 'an ioredis Cluster',
+    name: 'a node-redis v6 cluster',
+    async connect(port) {
+      const cluster = createCluster6({ rootNodes: [{ url: `redis://127.0.0.1:${port}` }] });
+      cluster.on('error', quiet);
+      await cluster.connect();
+      return { options: { client: cluster }, close: () => cluster.close() };
+    },
+  },
+  {
+    name: 'an ioredis v5 Cluster',
     async connect(port) {
       const cluster = new Cluster([{ host: '127.0.0.1', port }], { lazyConnect: true });
+      cluster.on('error', quiet);
+      await cluster.connect();
+      return { options: { client: cluster }, close: async () => cluster.disconnect() };
+    },
+  },
+  {
+    name: 'an ioredis v6 Cluster',
+    async connect(port) {
+      const cluster = new Cluster6([{ host: '127.0.0.1', port }], { lazyConnect: true });
       cluster.on('error', quiet);
       await cluster.connect();
       return { options: { client: cluster }, close: async () => cluster.disconnect() };

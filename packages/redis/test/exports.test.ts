@@ -34,20 +34,26 @@ describe('the built package', () => {
     }
   });
 
-  test('type-checks for a TypeScript consumer with node-redis v4, v5, ioredis and sendCommand', () => {
+  test('type-checks for a TypeScript consumer with node-redis v4–v6, ioredis v5–v6 and sendCommand', () => {
     const consumer = [
       "import type { TokenStore } from '@plug-session/core';",
       "import { redisStore, type RedisStoreOptions } from '@plug-session/redis';",
       "import { createClient as createClient4, createCluster as createCluster4 } from 'redis4';",
       "import { createClient as createClient5, createCluster as createCluster5 } from 'redis5';",
+      "import { createClient as createClient6, createCluster as createCluster6 } from 'redis6';",
       "import { Cluster, Redis } from 'ioredis';",
+      "import { Cluster as Cluster6, Redis as Redis6 } from 'ioredis6';",
       'export const stores: TokenStore[] = [',
       '  redisStore({ client: createClient4() }),',
       '  redisStore({ client: createClient5(), prefix: "app:", lockMs: 1000 }),',
+      '  redisStore({ client: createClient6() }),',
       '  redisStore({ client: createCluster4({ rootNodes: [] }) }),',
       '  redisStore({ client: createCluster5({ rootNodes: [] }) }),',
+      '  redisStore({ client: createCluster6({ rootNodes: [] }) }),',
       '  redisStore({ client: new Redis({ lazyConnect: true }) }),',
       '  redisStore({ client: new Cluster([], { lazyConnect: true }) }),',
+      '  redisStore({ client: new Redis6({ lazyConnect: true }) }),',
+      '  redisStore({ client: new Cluster6([], { lazyConnect: true }) }),',
       '  redisStore({ sendCommand: async (args: string[]) => args.length }),',
       '];',
       '// @ts-expect-error a URL is not a client',

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
+import { Redis as Redis6 } from 'ioredis6';
 import { createClient as createClient4 } from 'redis4';
 import { createClient as createClient5 } from 'redis5';
+import { createClient as createClient6 } from 'redis6';
 import type { RedisStoreOptions } from '../../src/index.js';
 
 /** A connected client of one kind, as `redisStore` options, with its own way to close. */
@@ -34,6 +36,13 @@ async function nodeRedis5(url: string) {
   return client;
 }
 
+async function nodeRedis6(url: string) {
+  const client = createClient6({ url });
+  client.on('error', quiet);
+  await client.connect();
+  return client;
+}
+
 async function ioredis(url: string) {
   const client = new Redis(url, { lazyConnect: true });
   client.on('error', quiet);
@@ -57,10 +66,32 @@ export const nodeRedis5Kind: ClientKind = {
   },
 };
 
+export const nodeRedis6Kind: ClientKind = {
+  name: 'node-redis v6',
+  async connect(url) {
+    const client = await nodeRedis6(url);
+    return { options: { client }, ready: () => client.isReady, close: () => client.close() };
+  },
+};
+
 export const ioredisKind: ClientKind = {
-  name: 'ioredis',
+  name: 'ioredis v5',
   async connect(url) {
     const client = await ioredis(url);
+    return {
+      options: { client },
+      ready: () => client.status === 'ready',
+      close: async () => client.disconnect(),
+    };
+  },
+};
+
+export const ioredis6Kind: ClientKind = {
+  name: 'ioredis v6',
+  async connect(url) {
+    const client = new Redis6(url, { lazyConnect: true });
+    client.on('error', quiet);
+    await client.connect();
     return {
       options: { client },
       ready: () => client.status === 'ready',
@@ -81,7 +112,14 @@ export const sendCommandKind: ClientKind = {
   },
 };
 
-export const kinds = [nodeRedis4Kind, nodeRedis5Kind, ioredisKind, sendCommandKind];
+export const kinds = [
+  nodeRedis4Kind,
+  nodeRedis5Kind,
+  nodeRedis6Kind,
+  ioredisKind,
+  ioredis6Kind,
+  sendCommandKind,
+];
 
 /** A plain ioredis client for looking at what the store wrote. */
 export async function inspector(url: string): Promise<Redis> {
