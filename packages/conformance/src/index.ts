@@ -8,6 +8,7 @@ export type {
 } from './driver.js';
 export { nodeHttpDriver } from './reference-driver.js';
 export { runConformanceSuite } from './suite.js';
+export { type AppLogger, appLoggerSuite } from './support/app-logger-suite.js';
 export type { Harness, Options } from './support/harness.js';
 export {
   mountedTwicePageSuite,
