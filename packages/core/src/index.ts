@@ -14,6 +14,12 @@ export type {
 } from './engine/plug-session-types.js';
 export type { Resolution } from './engine/resolution.js';
 export {
+  createTokenSource,
+  type SessionToken,
+  type TokenSource,
+  type TokenSourceOptions,
+} from './engine/token-source.js';
+export {
   helpFor,
   isPlugSessionError,
   PlugSessionError,

@@ -41,7 +41,7 @@ export function tokenRouteResponse(resolution: Resolution): TokenRouteResponse {
  * local receipt (to survive clock skew), but a client comparing `expires_at` with the
  * token it holds must see the same instant.
  */
-function ownExpiry(token: string, fallback: Date): Date {
+export function ownExpiry(token: string, fallback: Date): Date {
   const { exp } = jwtTimes(token);
   return exp === undefined ? fallback : new Date(exp * 1000);
 }
