@@ -1,8 +1,7 @@
-import { PlugSessionError } from '../errors.js';
+import type { PlugSessionError } from '../errors.js';
 import type { PlugSessionOptions } from '../options/option-types.js';
 import { normalizeOptions } from '../options/options.js';
 import { createTokenProvider } from '../tokens/token-provider.js';
-import { sanitizedCause } from '../upstream/upstream-errors.js';
 import { createDefaultReporter, loggerSink } from './default-reporter.js';
 import { createInjectionPlanner, wantsSnippet } from './injection-planner.js';
 import type { PlugSession } from './plug-session-types.js';
@@ -87,10 +86,7 @@ export function createPlugSession<Req>(
         : undefined,
     wantsSnippet: (resolution) => wantsSnippet(resolution, inject?.anonymous ?? false),
     report,
-    skipFailure: (cause) =>
-      new PlugSessionError('RESOLVER_FAILED', 'skip threw; the request was skipped', {
-        cause: sanitizedCause(cause, secret),
-      }),
+    secret,
   });
 
   return {

@@ -1,6 +1,7 @@
-import type { PlugSessionError } from '../errors.js';
+import { PlugSessionError } from '../errors.js';
 import type { InjectionPlan } from '../inject/injection-plan.js';
 import type { HeaderAccess } from '../inject/response-facts.js';
+import { sanitizedCause } from '../upstream/upstream-errors.js';
 import type { RequestFacts, RequestOutcome } from './plug-session-types.js';
 import { markOf, setMark } from './request-mark.js';
 import { type Resolution, thenOrNow, tokenOf } from './resolution.js';
@@ -24,8 +25,8 @@ export interface RequestPathInput<Req> {
   /** Whether a resolution gets a snippet at all (not failed, anonymous only when allowed). */
   wantsSnippet(resolution: Resolution): boolean;
   report(error: PlugSessionError, req: Req): void;
-  /** Wraps what `skip` threw as a `RESOLVER_FAILED` error, the AAT redacted. */
-  skipFailure(cause: unknown): PlugSessionError;
+  /** Redacted from every error (the AAT). */
+  secret: string;
 }
 
 const SKIPPED: RequestOutcome = Object.freeze({
@@ -62,7 +63,13 @@ export function createRequestPath<Req>(input: RequestPathInput<Req>) {
     try {
       return skip(req) === true;
     } catch (cause) {
-      report(input.skipFailure(cause), req);
+      const message = 'skip threw; the request was skipped';
+      report(
+        new PlugSessionError('RESOLVER_FAILED', message, {
+          cause: sanitizedCause(cause, input.secret),
+        }),
+        req,
+      );
       return true;
     }
   };
