@@ -1,9 +1,11 @@
-import { channel } from 'node:diagnostics_channel';
 import type { PlugSessionErrorCode } from './errors.js';
+import { nodeBuiltin } from './host.js';
 
 /**
  * Diagnostics published on `node:diagnostics_channel`, for metrics and tracing without a
- * logger dependency. Messages never carry a session token, the AAT or personal data.
+ * logger dependency, wherever the runtime has it (Node, Bun, Deno; not Workers without
+ * nodejs_compat, where nothing is published). Messages never carry a session token, the AAT
+ * or personal data.
  *
  * @example
  * import { subscribe } from 'node:diagnostics_channel';
@@ -42,19 +44,28 @@ export interface BreakerMessage {
   until?: number;
 }
 
-const upstream = channel(CHANNELS.upstream);
-const cache = channel(CHANNELS.cache);
-const breaker = channel(CHANNELS.breaker);
+/** The part of a `diagnostics_channel` Channel we use. */
+interface Channel {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
+// Reached at run time rather than imported, so that the web build imports no `node:` module.
+// Channels are the process's own (one per name), not state of ours.
+const channels = nodeBuiltin<{ channel(name: string): Channel }>('node:diagnostics_channel');
+const upstream = channels?.channel(CHANNELS.upstream);
+const cache = channels?.channel(CHANNELS.cache);
+const breaker = channels?.channel(CHANNELS.breaker);
 
 // `hasSubscribers` first, so that nothing is even allocated when nobody listens.
 export function publishUpstream(message: () => UpstreamMessage): void {
-  if (upstream.hasSubscribers) upstream.publish(message());
+  if (upstream?.hasSubscribers) upstream.publish(message());
 }
 
 export function publishCache(message: CacheMessage): void {
-  if (cache.hasSubscribers) cache.publish(message);
+  if (cache?.hasSubscribers) cache.publish(message);
 }
 
 export function publishBreaker(message: BreakerMessage): void {
-  if (breaker.hasSubscribers) breaker.publish(message);
+  if (breaker?.hasSubscribers) breaker.publish(message);
 }

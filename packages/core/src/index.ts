@@ -4,7 +4,7 @@ export {
   CHANNELS as diagnosticsChannels,
   type UpstreamMessage,
 } from './diagnostics.js';
-export { createPlugSession, type EngineHooks } from './engine/create-plug-session.js';
+export type { EngineHooks } from './engine/create-plug-session.js';
 export type {
   PlugSession,
   RequestFacts,
@@ -13,11 +13,10 @@ export type {
   TokenRouteResponse,
 } from './engine/plug-session-types.js';
 export type { Resolution } from './engine/resolution.js';
-export {
-  createTokenSource,
-  type SessionToken,
-  type TokenSource,
-  type TokenSourceOptions,
+export type {
+  SessionToken,
+  TokenSource,
+  TokenSourceOptions,
 } from './engine/token-source.js';
 export {
   helpFor,
@@ -28,8 +27,6 @@ export {
   type RevInfoIssue,
 } from './errors.js';
 export { nonceFromCsp } from './inject/csp-nonce.js';
-export { createHtmlInjector } from './inject/html-injector.js';
-export { injectHtml } from './inject/inject-html.js';
 export { isInjectable } from './inject/injectable.js';
 export type { ByteInjector, InjectionPlan } from './inject/injection-plan.js';
 export type { HeaderAccess, HeaderValue, ResponseFacts } from './inject/response-facts.js';
@@ -39,6 +36,7 @@ export {
   handleNodeRequest,
   type NodeRequestOutcome,
 } from './node/handle-node-request.js';
+export { createHtmlInjector, injectHtml } from './node/html-injection.js';
 export { injectNodeBody } from './node/inject-node-body.js';
 export { createInjectTransform, injectNodeStream } from './node/inject-stream.js';
 export { interceptResponse } from './node/intercept-response.js';
@@ -57,5 +55,9 @@ export {
 } from './options/options.js';
 export { type RevInfo, revInfoSchema } from './rev-info/rev-info-schema.js';
 export { validateRevInfo } from './rev-info/rev-info-validation.js';
+export { createPlugSession, createTokenSource } from './runtime/node-runtime.js';
 export { createMemoryStore } from './tokens/memory-store.js';
 export type { CachedToken, TokenStore } from './tokens/token-store.js';
+export { answerToResponse } from './web/answer-to-response.js';
+export { injectIntoResponse } from './web/inject-into-response.js';
+export { webHeaders } from './web/web-headers.js';

@@ -1,14 +1,17 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Runtime } from '../src/engine/runtime.js';
 import type { PlugSessionError } from '../src/errors.js';
 import { createTokenProvider, type TokenProviderOptions } from '../src/tokens/token-provider.js';
 import { type Answer, hang, json, raw, reset, startFakeDevRev } from './support/fake-devrev.js';
 import { rejection } from './support/provider-harness.js';
+import { providerParts, runtimes } from './support/runtimes.js';
 
 const AAT = 'aat-SECRET-7f3b';
 const u1 = { user_ref: 'u1' };
 let devrev: Awaited<ReturnType<typeof startFakeDevRev>>;
 let closers: (() => Promise<void>)[] = [];
+let runtime: Runtime;
 
 beforeEach(async () => {
   devrev = await startFakeDevRev();
@@ -35,6 +38,7 @@ function provider(options: Partial<TokenProviderOptions> = {}) {
     appAccessToken: AAT,
     timeoutMs: 400,
     cache: {},
+    ...providerParts(runtime),
     ...options,
   });
   closers.push(() => p.close());
@@ -54,7 +58,11 @@ function expectNoSecret(error: unknown) {
   expect(seen.size).toBeGreaterThan(0);
 }
 
-describe('the AAT never appears in an error', () => {
+describe.each(runtimes)('the AAT never appears in an error over %s', (_, given) => {
+  beforeEach(() => {
+    runtime = given;
+  });
+
   it.each<[string, Answer, string]>([
     ['a 401 that echoes it', echo(401), 'UNAUTHORIZED'],
     ['a 403 that echoes it', echo(403), 'UNAUTHORIZED'],
@@ -162,6 +170,7 @@ describe('the AAT never appears in an error', () => {
       appAccessToken: `Bearer ${AAT}`,
       timeoutMs: 400,
       cache: {},
+      ...providerParts(runtime),
     });
     closers.push(() => p.close());
     expectNoSecret(await rejection(p.getToken(u1)));

@@ -1,9 +1,9 @@
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlugSession } from '../src/engine/create-plug-session.js';
 import type { Resolution } from '../src/engine/resolution.js';
 import type { PlugSessionError } from '../src/errors.js';
 import type { PlugSessionOptions } from '../src/options/option-types.js';
+import { createPlugSession } from '../src/runtime/node-runtime.js';
 
 const AAT = 'aat-engine-resolve-tests';
 let emu: Emulator;

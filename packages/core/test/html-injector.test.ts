@@ -2,8 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHtmlInjector } from '../src/inject/html-injector.js';
-import { injectHtml } from '../src/inject/inject-html.js';
+import { createHtmlInjector, injectHtml } from '../src/node/html-injection.js';
 import { createInjectTransform } from '../src/node/inject-stream.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';

@@ -2,12 +2,13 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { privateNoStore } from '../src/inject/injected-headers.js';
 import { createInjectionPlan } from '../src/inject/injection-plan.js';
+import { nodeBytes } from '../src/inject/node-bytes.js';
 import type { HeaderAccess, HeaderValue } from '../src/inject/response-facts.js';
 import { createScriptSrcFinders } from '../src/inject/script-src-search.js';
 import { createInjectTransform } from '../src/node/inject-stream.js';
 
 const SRC = 'https://plug-platform.devrev.ai/static/plug.js';
-const FINDERS = createScriptSrcFinders(SRC);
+const FINDERS = createScriptSrcFinders(SRC, nodeBytes);
 const SNIPPET_TEXT = `<script src="${SRC}"></script>`;
 const SNIPPET = { text: SNIPPET_TEXT, bytes: Buffer.from(SNIPPET_TEXT) };
 const PAGE = '<html><body>héllo</body></html>';
@@ -39,7 +40,13 @@ const ORIGINAL = {
 function plan(identified: boolean, headers = headerMap(ORIGINAL)) {
   return {
     headers,
-    plan: createInjectionPlan({ snippet: SNIPPET, scriptSrc: FINDERS, identified, headers }),
+    plan: createInjectionPlan({
+      snippet: SNIPPET,
+      scriptSrc: FINDERS,
+      identified,
+      headers,
+      bytes: nodeBytes,
+    }),
   };
 }
 

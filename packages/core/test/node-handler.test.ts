@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, request, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createPlugSession } from '../src/engine/create-plug-session.js';
 import { handleNodeRequest } from '../src/node/handle-node-request.js';
 import type { PlugSessionOptions } from '../src/options/option-types.js';
+import { createPlugSession } from '../src/runtime/node-runtime.js';
 
 const AAT = 'aat-node-handler-tests';
 const PAGE = '<!doctype html><html><body><h1>Hello</h1></body></html>';

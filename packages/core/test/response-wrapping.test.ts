@@ -3,6 +3,7 @@ import { createServer, request, type Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { createInjectionPlan } from '../src/inject/injection-plan.js';
+import { nodeBytes } from '../src/inject/node-bytes.js';
 import { createScriptSrcFinders } from '../src/inject/script-src-search.js';
 import { interceptResponse } from '../src/node/intercept-response.js';
 
@@ -30,9 +31,10 @@ async function listen(
     interceptResponse(res, (_status, headers) =>
       createInjectionPlan({
         snippet: { text: SNIPPET, bytes: Buffer.from(SNIPPET) },
-        scriptSrc: createScriptSrcFinders('/plug.js'),
+        scriptSrc: createScriptSrcFinders('/plug.js', nodeBytes),
         identified: false,
         headers,
+        bytes: nodeBytes,
       }),
     );
     handler(res);

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ByteKit } from '../src/inject/bytes.js';
+import { nodeBytes } from '../src/inject/node-bytes.js';
 import { createFinder, createTextFinder } from '../src/inject/script-src-search.js';
 import { BODY_TAG, HTML_TAG, lastTag } from '../src/inject/tag-search.js';
+import { webBytes } from '../src/inject/web-bytes.js';
+
+// Every search runs on each runtime's byte kit, against the same expectations.
+const KITS: [string, ByteKit][] = [
+  ['nodeBytes', nodeBytes],
+  ['webBytes', webBytes],
+];
 
 // A small alphabet mixing common and rare HTML characters, so that needles are often found,
 // nearly found, or found only in part before their rarest character.
@@ -19,15 +28,19 @@ describe('finders anchored at the rarest character', () => {
     );
   });
 
-  it('createFinder answers as Buffer.prototype.includes', () => {
-    fc.assert(
-      fc.property(needle, text, (n, t) => {
-        const [bytes, page] = [Buffer.from(n), Buffer.from(t)];
-        expect(createFinder(bytes)(page)).toBe(page.includes(bytes));
-      }),
-      { numRuns: 3000 },
-    );
-  });
+  for (const [name, kit] of KITS) {
+    it(`createFinder on ${name} answers as Buffer.prototype.includes`, () => {
+      fc.assert(
+        fc.property(needle, text, (n, t) => {
+          const [bytes, page] = [Buffer.from(n), Buffer.from(t)];
+          expect(createFinder(new Uint8Array(bytes), kit)(new Uint8Array(page))).toBe(
+            page.includes(bytes),
+          );
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
 
   it('finds a plug.js URL wherever it sits, and only the whole URL', () => {
     const src = 'https://plug-platform.devrev.ai/static/plug.js';
@@ -50,47 +63,53 @@ describe('lastTag', () => {
     });
 
   for (const needle of [BODY_TAG, HTML_TAG]) {
-    it(`finds ${needle.text} in all 16 letter cases, the last one when there are several`, () => {
-      const variants = cases(needle.text);
-      expect(new Set(variants).size).toBe(16);
-      for (const variant of variants) {
-        expect(lastTag(Buffer.from(`<p>x</p>${variant}\n`), needle)).toBe(8);
-        expect(lastTag(Buffer.from(`${variant}ll>${variant}ml> tml>`), needle)).toBe(10);
-        expect(lastTag(Buffer.from(`${variant}`), needle, 1)).toBe(-1);
-      }
-    });
+    for (const [name, kit] of KITS) {
+      it(`finds ${needle.text} on ${name} in all 16 letter cases, the last one of several`, () => {
+        const variants = cases(needle.text);
+        expect(new Set(variants).size).toBe(16);
+        const bytes = (text: string) => new TextEncoder().encode(text);
+        for (const variant of variants) {
+          expect(lastTag(bytes(`<p>x</p>${variant}\n`), needle, kit)).toBe(8);
+          expect(lastTag(bytes(`${variant}ll>${variant}ml> tml>`), needle, kit)).toBe(10);
+          expect(lastTag(bytes(`${variant}`), needle, kit, 1)).toBe(-1);
+        }
+      });
+    }
   }
 
-  it('answers as a case-insensitive lastIndexOf, over pages made of near misses', () => {
-    const piece = fc.constantFrom(
-      '</html>',
-      '</HtMl>',
-      '</HTML>',
-      '</hTmL>',
-      '</body>',
-      '</BoDy>',
-      'l>',
-      'L>',
-      'Ml>',
-      'Tml>',
-      'Html>',
-      'y>',
-      '</',
-      '</htm',
-      'x',
-      '</ul>',
-      'é',
-    );
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 20 }), fc.nat(40), (pieces, from) => {
-        const page = Buffer.from(pieces.join(''));
-        const lower = page.toString('latin1').toLowerCase();
-        for (const needle of [BODY_TAG, HTML_TAG]) {
-          const at = lower.lastIndexOf(needle.text);
-          expect(lastTag(page, needle, from)).toBe(at >= from ? at : -1);
-        }
-      }),
-      { numRuns: 3000 },
-    );
-  });
+  it.each(KITS)(
+    'answers on %s as a case-insensitive lastIndexOf, over pages of near misses',
+    (_, kit) => {
+      const piece = fc.constantFrom(
+        '</html>',
+        '</HtMl>',
+        '</HTML>',
+        '</hTmL>',
+        '</body>',
+        '</BoDy>',
+        'l>',
+        'L>',
+        'Ml>',
+        'Tml>',
+        'Html>',
+        'y>',
+        '</',
+        '</htm',
+        'x',
+        '</ul>',
+        'é',
+      );
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 20 }), fc.nat(40), (pieces, from) => {
+          const page = Buffer.from(pieces.join(''));
+          const lower = page.toString('latin1').toLowerCase();
+          for (const needle of [BODY_TAG, HTML_TAG]) {
+            const at = lower.lastIndexOf(needle.text);
+            expect(lastTag(page, needle, kit, from)).toBe(at >= from ? at : -1);
+          }
+        }),
+        { numRuns: 3000 },
+      );
+    },
+  );
 });

@@ -2,14 +2,18 @@ import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
 import { createTokenClient, type TokenClient } from '../src/upstream/token-client.js';
+import type { TransportFactory } from '../src/upstream/transport.js';
+import { runtimes } from './support/runtimes.js';
 
 const AAT = 'aat-SECRET-7f3b';
 const revInfo = { user_ref: 'u1', account_ref: 'acme' };
 let emu: Emulator;
 let client: TokenClient;
+let transport: TransportFactory;
 
 const clientFor = (timeoutMs = 2000, appAccessToken = AAT) => {
-  client = createTokenClient({ endpoint: new URL(emu.endpoint), appAccessToken, timeoutMs });
+  const endpoint = new URL(emu.endpoint);
+  client = createTokenClient({ endpoint, appAccessToken, timeoutMs, transport });
   return client;
 };
 const failure = (promise: Promise<unknown>) =>
@@ -26,7 +30,11 @@ afterEach(async () => {
   await emu.close();
 });
 
-describe('the token client against the emulator', () => {
+describe.each(runtimes)('the token client over %s against the emulator', (_, runtime) => {
+  beforeEach(() => {
+    transport = runtime.transport;
+  });
+
   it('mints a genuine token for the user and times it from the JWT', async () => {
     const token = await clientFor().mint(revInfo);
     const verified = emu.verifyToken(token.token);

@@ -1,16 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlugSessionError } from '../src/errors.js';
 import { createTokenClient, type TokenClient } from '../src/upstream/token-client.js';
+import type { TransportFactory } from '../src/upstream/transport.js';
 import { type Answer, hang, json, raw, reset, startFakeDevRev } from './support/fake-devrev.js';
 import { freshJwt } from './support/fake-jwt.js';
+import { runtimes } from './support/runtimes.js';
 
 const AAT = 'aat-SECRET-7f3b';
 const revInfo = { user_ref: 'u1', user_traits: { email: 'u1@example.com' } };
 let devrev: Awaited<ReturnType<typeof startFakeDevRev>>;
 let client: TokenClient;
+let transport: TransportFactory;
 
-const clientFor = (timeoutMs = 2000) => {
-  client = createTokenClient({ endpoint: devrev.endpoint, appAccessToken: AAT, timeoutMs });
+const clientFor = (timeoutMs = 2000, endpoint = devrev.endpoint) => {
+  client = createTokenClient({ endpoint, appAccessToken: AAT, timeoutMs, transport });
   return client;
 };
 const failure = (promise: Promise<unknown>) =>
@@ -27,7 +30,11 @@ afterEach(async () => {
   await devrev.close();
 });
 
-describe('the token client', () => {
+describe.each(runtimes)('the token client over the %s transport', (_, runtime) => {
+  beforeEach(() => {
+    transport = runtime.transport;
+  });
+
   it('posts {"rev_info": …} with exactly the authorization, content-type and accept headers', async () => {
     await clientFor().mint(revInfo);
     const [request] = devrev.requests;
@@ -50,7 +57,7 @@ describe('the token client', () => {
   it('reuses keep-alive connections for successive mints', async () => {
     clientFor();
     for (let i = 0; i < 6; i++) await client.mint(revInfo);
-    // undici's pool may open a second socket while the first is being released.
+    // A pool may open a second socket while the first is being released.
     const ports = new Set(devrev.requests.map((r) => r.remotePort));
     expect(ports.size).toBeLessThan(devrev.requests.length);
   });
@@ -195,6 +202,7 @@ describe('the token client', () => {
     ['a JSON body without access_token', json(201, { expires_in: 3600 })],
     ['an access_token that is not a string', json(201, { access_token: 42 })],
     ['a body over 64 KiB', json(201, { access_token: 'x', pad: 'x'.repeat(70_000) })],
+    ['a body over 64 KiB with no content-length', chunked(201, 70_000)],
   ])('reports %s as BAD_RESPONSE without retrying', async (_, answer) => {
     devrev.answer(answer);
     const error = await failure(clientFor().mint(revInfo));
@@ -205,8 +213,7 @@ describe('the token client', () => {
   it('reports a refused connection as NETWORK within the budget', async () => {
     const endpoint = devrev.endpoint;
     await devrev.close();
-    client = createTokenClient({ endpoint, appAccessToken: AAT, timeoutMs: 400 });
-    const error = await failure(client.mint(revInfo));
+    const error = await failure(clientFor(400, endpoint).mint(revInfo));
     expect(error.code).toBe('NETWORK');
     expect(error.message).toContain('ECONNREFUSED');
     devrev = await startFakeDevRev();
@@ -219,4 +226,30 @@ describe('the token client', () => {
     setTimeout(() => controller.abort(), 50);
     expect((await pending).message).toContain('closed');
   });
+
+  it('does not follow a redirect: a 3xx is BAD_RESPONSE and the AAT goes nowhere else', async () => {
+    const elsewhere = await startFakeDevRev();
+    try {
+      devrev.answer((res) => {
+        res.writeHead(307, { location: elsewhere.endpoint.href });
+        res.end();
+      });
+      const error = await failure(clientFor().mint(revInfo));
+      expect(error).toMatchObject({ code: 'BAD_RESPONSE', status: 307 });
+      expect(devrev.requests).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
 });
+
+/** Answers `status` with a JSON body of about `size` bytes, streamed without a content-length. */
+function chunked(status: number, size: number): Answer {
+  return (res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.write('{"access_token": "x", "pad": "');
+    for (let sent = 0; sent < size; sent += 8192) res.write('x'.repeat(8192));
+    res.end('"}');
+  };
+}

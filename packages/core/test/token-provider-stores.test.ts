@@ -3,6 +3,7 @@ import type { PlugSessionError } from '../src/errors.js';
 import { createTokenProvider } from '../src/tokens/token-provider.js';
 import type { CachedToken, TokenStore } from '../src/tokens/token-store.js';
 import { AAT, type Harness, startHarness } from './support/provider-harness.js';
+import { providerParts, runtimes } from './support/runtimes.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -41,21 +42,25 @@ describe('the token provider with a store', () => {
     expect(store.init).toHaveBeenCalledTimes(1);
   });
 
-  it('shares a token another instance put in the store', async () => {
-    const store = asyncStore();
-    h = await startHarness({ cache: { store } });
-    const other = createTokenProvider({
-      endpoint: new URL(h.emu.endpoint),
-      appAccessToken: AAT,
-      timeoutMs: 2000,
-      cache: { store },
-    });
-    const first = await other.getToken(u1);
-    await vi.waitFor(() => expect(store.map.size).toBe(1));
-    expect((await h.provider.getToken(u1)).token).toBe(first.token);
-    expect(h.emu.callCount).toBe(1);
-    await other.close();
-  });
+  it.each(runtimes)(
+    'shares a token another instance on the %s runtime put in the store',
+    async (_, runtime) => {
+      const store = asyncStore();
+      h = await startHarness({ cache: { store } });
+      const other = createTokenProvider({
+        endpoint: new URL(h.emu.endpoint),
+        appAccessToken: AAT,
+        timeoutMs: 2000,
+        cache: { store },
+        ...providerParts(runtime),
+      });
+      const first = await other.getToken(u1);
+      await vi.waitFor(() => expect(store.map.size).toBe(1));
+      expect((await h.provider.getToken(u1)).token).toBe(first.token);
+      expect(h.emu.callCount).toBe(1);
+      await other.close();
+    },
+  );
 
   it('keeps working when every store call throws, caching in memory meanwhile', async () => {
     const errors: PlugSessionError[] = [];

@@ -1,13 +1,16 @@
 import { type Emulator, startEmulator } from '@plug-session/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenSource, type TokenSource } from '../src/engine/token-source.js';
+import type { TokenSource } from '../src/engine/token-source.js';
 import type { PlugSessionError } from '../src/errors.js';
 import { PlugSessionOptionsError } from '../src/options/options.js';
+import * as nodeEntry from '../src/runtime/node-runtime.js';
+import * as webEntry from '../src/runtime/web-runtime.js';
 
 const AAT = 'aat-token-source-tests-71c2';
 let emu: Emulator;
 const errors: PlugSessionError[] = [];
 const sources: TokenSource[] = [];
+let createTokenSource: typeof nodeEntry.createTokenSource;
 beforeAll(async () => {
   emu = await startEmulator({ appAccessToken: AAT });
 });
@@ -38,7 +41,14 @@ const claimsOf = (token: string) =>
     exp: number;
   };
 
-describe('createTokenSource', () => {
+describe.each([
+  ['Node', nodeEntry.createTokenSource],
+  ['web', webEntry.createTokenSource],
+])("the %s entry's createTokenSource", (_, create) => {
+  beforeEach(() => {
+    createTokenSource = create;
+  });
+
   it("gives a verified token for a rev_info, with the token's own expiry", async () => {
     const token = await source().tokenFor({ user_ref: 'alice', user_traits: { email: 'a@b.co' } });
     expect(token).toBeDefined();

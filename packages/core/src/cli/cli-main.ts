@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createPlugSession } from '../engine/create-plug-session.js';
 import { DEFAULT_ENDPOINT, PlugSessionOptionsError } from '../options/options.js';
 import { validateRevInfo } from '../rev-info/rev-info-validation.js';
+import { createPlugSession } from '../runtime/node-runtime.js';
 import { HELP, type MintCommand, parseCli } from './cli-args.js';
 import { decodeJwtClaims, failureLines, issueLines, relativeTime, skewNote } from './cli-format.js';
 

@@ -6,6 +6,7 @@ import { createDefaultReporter, loggerSink } from './default-reporter.js';
 import { createInjectionPlanner, wantsSnippet } from './injection-planner.js';
 import type { PlugSession } from './plug-session-types.js';
 import { createRequestPath } from './request-path.js';
+import type { Runtime } from './runtime.js';
 import { createUserResolver } from './user-resolver.js';
 
 /** What an adapter may add to the engine: today, where default warnings go. */
@@ -22,22 +23,19 @@ export interface EngineHooks<Req> {
 }
 
 /**
- * Creates the engine every adapter drives: validates the options (throwing
+ * Creates the engine every adapter drives, on `runtime`: validates the options (throwing
  * `PlugSessionOptionsError` naming the option), resolves users to cached session tokens,
  * answers the token route and plans HTML injection. All its state lives on the object it
- * returns, and goes with `close()`.
+ * returns, and goes with `close()`. Each entry point exports it as `createPlugSession`, bound
+ * to its runtime.
  *
  * @example
- * const plug = createPlugSession({
- *   appAccessToken: process.env.DEVREV_AAT!,
- *   appId: process.env.PLUG_APP_ID,
- *   injectScript: true,
- *   resolveUser: (req: IncomingMessage) => (userOf(req) ? { user_ref: userOf(req).id } : null),
- * });
+ * const plug = createEngine(options, {}, nodeRuntime);
  */
-export function createPlugSession<Req>(
+export function createEngine<Req>(
   options: PlugSessionOptions<Req>,
-  hooks: EngineHooks<Req> = {},
+  hooks: EngineHooks<Req>,
+  runtime: Runtime,
 ): PlugSession<Req> {
   const opts = normalizeOptions(options);
   const onError =
@@ -51,6 +49,8 @@ export function createPlugSession<Req>(
     appAccessToken: secret,
     timeoutMs: opts.timeoutMs,
     cache: opts.cache,
+    transport: runtime.transport,
+    sha256: runtime.sha256,
     onStoreError: (error) => {
       storeError ??= error;
     },
@@ -82,7 +82,7 @@ export function createPlugSession<Req>(
     resolve,
     planInjection:
       inject && appId !== undefined
-        ? createInjectionPlanner({ inject, appId, secret, report })
+        ? createInjectionPlanner({ inject, appId, secret, report, bytes: runtime.bytes })
         : undefined,
     wantsSnippet: (resolution) => wantsSnippet(resolution, inject?.anonymous ?? false),
     report,

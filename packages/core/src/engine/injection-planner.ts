@@ -1,4 +1,5 @@
 import { PlugSessionError } from '../errors.js';
+import type { ByteKit } from '../inject/bytes.js';
 import { nonceFromCsp } from '../inject/csp-nonce.js';
 import { isInjectable } from '../inject/injectable.js';
 import {
@@ -20,6 +21,11 @@ export interface InjectionPlannerInput<Req> {
   /** Redacted from every error (the AAT). */
   secret: string;
   report(error: PlugSessionError, req: Req): void;
+  /**
+   * The runtime's byte kit (`runtime.bytes`: `nodeBytes` in the Node build, `webBytes` in the
+   * web build), which every search, copy and injected body of this engine uses.
+   */
+  bytes: ByteKit;
 }
 
 /** Whether a resolution gets a snippet at all: never a failed or skipped one. */
@@ -32,8 +38,8 @@ export function wantsSnippet(resolution: Resolution, anonymous: boolean): boolea
  * to inject the snippet, or `undefined` to leave the response alone.
  */
 export function createInjectionPlanner<Req>(input: InjectionPlannerInput<Req>) {
-  const { inject, appId, secret, report } = input;
-  const scriptSrc = createScriptSrcFinders(inject.scriptSrc);
+  const { inject, appId, secret, report, bytes } = input;
+  const scriptSrc = createScriptSrcFinders(inject.scriptSrc, bytes);
   // Keyed by resolution: the engine keeps one per cached token, and one for anonymous visitors.
   const snippets = new WeakMap<Resolution, RenderedSnippet>();
 
@@ -46,7 +52,7 @@ export function createInjectionPlanner<Req>(input: InjectionPlannerInput<Req>) {
         initOptions: inject.initOptions,
         nonce,
       });
-      return { text, bytes: Buffer.from(text, 'latin1') };
+      return { text, bytes: bytes.latin1(text) };
     } catch (cause) {
       report(toPlugSessionError(cause, secret), req);
       return undefined;
@@ -84,6 +90,7 @@ export function createInjectionPlanner<Req>(input: InjectionPlannerInput<Req>) {
       scriptSrc,
       identified: resolution.kind === 'identified',
       headers,
+      bytes,
     });
   };
 }

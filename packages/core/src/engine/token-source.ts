@@ -1,9 +1,10 @@
 import type { PlugSessionError } from '../errors.js';
 import type { PlugSessionOptions, ResolvedUser } from '../options/option-types.js';
-import { createPlugSession } from './create-plug-session.js';
+import { createEngine } from './create-plug-session.js';
+import type { Runtime } from './runtime.js';
 import { ownExpiry } from './token-route.js';
 
-/** The options of {@link createTokenSource}: the token options of every adapter. */
+/** The options of `createTokenSource`: the token options of every adapter. */
 export type TokenSourceOptions = Pick<
   PlugSessionOptions<ResolvedUser>,
   'appAccessToken' | 'endpoint' | 'timeoutMs' | 'cache'
@@ -21,7 +22,7 @@ export interface SessionToken {
   expiresAt: Date;
 }
 
-/** What {@link createTokenSource} returns. */
+/** What `createTokenSource` returns. */
 export interface TokenSource {
   /**
    * The session token for `revInfo`: validated, cached, coalesced and retried as in the
@@ -34,29 +35,34 @@ export interface TokenSource {
 }
 
 /**
- * Session tokens for code that has a rev_info but no middleware: a Next.js server component
- * or route handler, a NestJS guard, a tRPC procedure, a job. Invalid options throw here,
+ * Session tokens on `runtime` for code that has a rev_info but no middleware; each entry
+ * point exports it as `createTokenSource`, bound to its runtime. Invalid options throw here,
  * naming the option.
  *
  * @example
- * const tokens = createTokenSource({ appAccessToken: process.env.DEVREV_AAT! });
- * const token = await tokens.tokenFor({ user_ref: user.id, user_traits: { email: user.email } });
- * // token?.sessionToken goes to plugSDK.init({ app_id, session_token })
+ * const tokens = createRuntimeTokenSource({ appAccessToken }, webRuntime);
  */
-export function createTokenSource(options: TokenSourceOptions): TokenSource {
+export function createRuntimeTokenSource(
+  options: TokenSourceOptions,
+  runtime: Runtime,
+): TokenSource {
   // Not an object: the engine's checks then name the missing appAccessToken.
   const given: Partial<TokenSourceOptions> =
     typeof options === 'object' && options !== null ? options : {};
   const { onError } = given;
-  const engine = createPlugSession<ResolvedUser>({
-    appAccessToken: given.appAccessToken as string,
-    endpoint: given.endpoint,
-    timeoutMs: given.timeoutMs,
-    cache: given.cache,
-    // What the caller hands over is the rev_info itself.
-    resolveUser: (revInfo) => revInfo,
-    onError: onError && ((error) => onError(error)),
-  });
+  const engine = createEngine<ResolvedUser>(
+    {
+      appAccessToken: given.appAccessToken as string,
+      endpoint: given.endpoint,
+      timeoutMs: given.timeoutMs,
+      cache: given.cache,
+      // What the caller hands over is the rev_info itself.
+      resolveUser: (revInfo) => revInfo,
+      onError: onError && ((error) => onError(error)),
+    },
+    {},
+    runtime,
+  );
   return {
     async tokenFor(revInfo) {
       const resolution = await engine.resolve(revInfo);

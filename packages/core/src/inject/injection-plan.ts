@@ -1,13 +1,17 @@
+import type { ByteKit } from './bytes.js';
 import { createHtmlInjector } from './html-injector.js';
 import { injectedParts, injectHtml } from './inject-html.js';
 import { rewriteInjectedHeaders } from './injected-headers.js';
 import type { HeaderAccess } from './response-facts.js';
 import type { ScriptSrcFinders } from './script-src-search.js';
 
-/** A stateful byte transformer: push chunks, get bytes out, flush once at the end. */
-export interface ByteInjector {
-  push(chunk: Uint8Array): Buffer;
-  flush(): Buffer;
+/**
+ * A stateful byte transformer: push chunks, get bytes out, flush once at the end. Its bytes are
+ * the runtime's: Node's buffers from the Node build, plain `Uint8Array`s from the web build.
+ */
+export interface ByteInjector<B extends Uint8Array = Uint8Array> {
+  push(chunk: Uint8Array): B;
+  flush(): B;
 }
 
 /**
@@ -19,14 +23,14 @@ export interface InjectionPlan {
    * For a body known at once. Returns the new body and fixes the headers (content-length,
    * etag, last-modified, cache-control), or `undefined` when the page is left alone (it
    * already loads plug.js), with headers untouched. A string body (UTF-8) comes back a
-   * string, bytes come back as a Buffer.
+   * string, bytes come back as the runtime's bytes (Node's buffers from the Node build).
    */
-  injectBody(body: string | Uint8Array): string | Buffer | undefined;
+  injectBody(body: string | Uint8Array): string | Uint8Array | undefined;
   /**
    * {@link InjectionPlan.injectBody} for bytes, without copying the page: the page's head,
    * the snippet and the page's tail, to be written in that order.
    */
-  injectBodyParts(body: Uint8Array): readonly [Buffer, Buffer, Buffer] | undefined;
+  injectBodyParts(body: Uint8Array): readonly [Uint8Array, Uint8Array, Uint8Array] | undefined;
   /** For a streamed body: fixes the headers (content-length removed) and returns the injector. */
   startStream(): ByteInjector;
 }
@@ -34,7 +38,7 @@ export interface InjectionPlan {
 /** A rendered snippet as text, for string bodies, and as bytes, for byte bodies and streams. */
 export interface RenderedSnippet {
   readonly text: string;
-  readonly bytes: Buffer;
+  readonly bytes: Uint8Array;
 }
 
 /** What {@link createInjectionPlan} needs for one response. */
@@ -46,6 +50,8 @@ export interface InjectionPlanInput {
   /** The snippet carries a user's session token: the response becomes private, no-store. */
   identified: boolean;
   headers: HeaderAccess;
+  /** The runtime's byte kit (`nodeBytes`, `webBytes`): what the searches and copies run on. */
+  bytes: ByteKit;
 }
 
 /**
@@ -54,24 +60,24 @@ export interface InjectionPlanInput {
  * at its start, before anyone knows whether the page already loads plug.js (if it does, the
  * bytes pass unchanged and the stricter headers are harmless).
  * @example
- * const plan = createInjectionPlan({ snippet, scriptSrc, identified: true, headers });
+ * const plan = createInjectionPlan({ snippet, scriptSrc, identified: true, headers, bytes: webBytes });
  * const body = plan.injectBody('<html><body>hi</body></html>') ?? original;
  */
 export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
-  const { snippet, scriptSrc, identified, headers } = input;
+  const { snippet, scriptSrc, identified, headers, bytes } = input;
   return {
     injectBody(body) {
       const out =
         typeof body === 'string'
-          ? injectHtml(body, snippet.text, scriptSrc)
-          : injectHtml(body, snippet.bytes, scriptSrc);
+          ? injectHtml(body, snippet.text, scriptSrc, bytes)
+          : injectHtml(body, snippet.bytes, scriptSrc, bytes);
       if (out === undefined) return undefined;
-      const length = typeof out === 'string' ? Buffer.byteLength(out) : out.length;
+      const length = typeof out === 'string' ? bytes.utf8Length(out) : out.length;
       rewriteInjectedHeaders(headers, { identified, length });
       return out;
     },
     injectBodyParts(body) {
-      const parts = injectedParts(body, snippet.bytes, scriptSrc);
+      const parts = injectedParts(body, snippet.bytes, scriptSrc, bytes);
       if (parts === undefined) return undefined;
       const length = parts[0].length + parts[1].length + parts[2].length;
       rewriteInjectedHeaders(headers, { identified, length });
@@ -79,7 +85,7 @@ export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
     },
     startStream() {
       rewriteInjectedHeaders(headers, { identified });
-      return createHtmlInjector(snippet.bytes, scriptSrc);
+      return createHtmlInjector(snippet.bytes, scriptSrc, bytes);
     },
   };
 }

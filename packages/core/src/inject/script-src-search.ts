@@ -1,3 +1,5 @@
+import type { ByteKit } from './bytes.js';
+
 // Bytes roughly from most to least frequent in HTML; a byte not listed counts as rarest.
 const COMMON = ' etaoinsrlhdc<>/="upmfgwy.b-vk:_0123456789x#;,';
 
@@ -14,16 +16,17 @@ function rarestIndex(needle: ArrayLike<number>): number {
 }
 
 /**
- * A search for `needle` that starts memchr at its rarest byte: a URL such as
- * `https://…/plug.js` would otherwise stop at every `h` of the page.
+ * A search for `needle` whose `indexOf` starts at its rarest byte (memchr on Node, the first
+ * byte's `TypedArray#indexOf` in `webBytes`): a URL such as `https://…/plug.js` would
+ * otherwise stop at every `h` of the page.
  */
-export function createFinder(needle: Buffer): (buf: Buffer) => boolean {
+export function createFinder(needle: Uint8Array, kit: ByteKit): (buf: Uint8Array) => boolean {
   const anchor = rarestIndex(needle);
   const head = needle.subarray(0, anchor);
   const rest = needle.subarray(anchor);
   return (buf) => {
-    for (let at = buf.indexOf(rest, anchor); at !== -1; at = buf.indexOf(rest, at + 1)) {
-      if (buf.subarray(at - anchor, at).equals(head)) return true;
+    for (let at = kit.indexOf(buf, rest, anchor); at !== -1; at = kit.indexOf(buf, rest, at + 1)) {
+      if (kit.equalsAt(buf, at - anchor, head)) return true;
     }
     return false;
   };
@@ -49,17 +52,21 @@ export function createTextFinder(needle: string): (text: string) => boolean {
 
 /** The searches for one `scriptSrc`, in bytes and in text. */
 export interface ScriptSrcFinders {
-  readonly needle: Buffer;
-  readonly inBytes: (buf: Buffer) => boolean;
+  /** `scriptSrc` in UTF-8. */
+  readonly needle: Uint8Array;
+  readonly inBytes: (buf: Uint8Array) => boolean;
   readonly inText: (text: string) => boolean;
 }
 
 /**
- * The searches for `scriptSrc`. The engine makes them once, from its options, and every page
- * it injects into uses them.
+ * The searches for `scriptSrc`, the byte search on `kit`. The engine makes them once, from its
+ * options, and every page it injects into uses them.
+ * @example
+ * const finders = createScriptSrcFinders('https://plug-platform.devrev.ai/static/plug.js', webBytes);
+ * finders.inText('<script src="https://plug-platform.devrev.ai/static/plug.js"></script>'); // true
  */
-export function createScriptSrcFinders(scriptSrc: string): ScriptSrcFinders {
+export function createScriptSrcFinders(scriptSrc: string, kit: ByteKit): ScriptSrcFinders {
   if (scriptSrc === '') throw new TypeError('scriptSrc must not be empty');
-  const needle = Buffer.from(scriptSrc);
-  return { needle, inBytes: createFinder(needle), inText: createTextFinder(scriptSrc) };
+  const needle = new TextEncoder().encode(scriptSrc);
+  return { needle, inBytes: createFinder(needle, kit), inText: createTextFinder(scriptSrc) };
 }

@@ -1,17 +1,21 @@
+import { type ByteKit, latin1Bytes } from './bytes.js';
+
 /**
- * A closing tag found case-insensitively in bytes. `Buffer.indexOf` runs memchr on a needle's
- * first byte, so it is fast when that byte is rare in HTML and slow when it is common (an `l`
- * stops it hundreds of times per 64 KiB chunk), except that needles of 7 bytes or more get a
- * Boyer-Moore-Horspool skip. Each tag is found through a few anchors that between them cover
- * every letter case: a byte found at `offset` in the tag, then the whole tag is compared.
+ * A closing tag found case-insensitively in bytes. A kit's `indexOf` stops wherever a needle's
+ * first byte occurs (`nodeBytes` runs Node's memchr on it, `webBytes` `TypedArray#indexOf`),
+ * so it is fast when that byte is rare in HTML and slow when it is common (an `l` stops it
+ * hundreds of times per 64 KiB chunk), except that Node gives needles of 7 bytes or more a
+ * Boyer-Moore-Horspool skip. Each tag is found through a
+ * few anchors that between them cover every letter case: a byte found at `offset` in the tag,
+ * then the whole tag is compared.
  */
 export interface TagNeedle {
   /** The tag, lowercase. */
   readonly text: string;
-  readonly anchors: readonly { readonly bytes: Buffer; readonly offset: number }[];
+  readonly anchors: readonly { readonly bytes: Uint8Array; readonly offset: number }[];
 }
 
-const anchor = (text: string, offset: number) => ({ bytes: Buffer.from(text), offset });
+const anchor = (text: string, offset: number) => ({ bytes: latin1Bytes(text), offset });
 
 /** Anchored on its last letter and `>`, either case: for a tag whose last letter is rare. */
 function byLastLetter(text: string): TagNeedle {
@@ -24,7 +28,7 @@ function byLastLetter(text: string): TagNeedle {
 }
 
 /**
- * Anchored on the lowercase tag whole (7 bytes, so `Buffer.indexOf` skips with
+ * Anchored on the lowercase tag whole (7 bytes, so Node's `indexOf` skips with
  * Boyer-Moore-Horspool instead of stopping at every `l`), and, for every other case, on the
  * last capital letter and the lowercase rest (`L>`, `Ml>`, `Tml>`, `Html>`): capitals are rare
  * in HTML. `bench/micro.mjs` measures the search.
@@ -55,10 +59,14 @@ function matchesAt(buf: Uint8Array, start: number, text: string, length: number)
 }
 
 /** Where the last `needle` (any letter case) starts at or after `from`, or -1. */
-export function lastTag(buf: Buffer, needle: TagNeedle, from = 0): number {
+export function lastTag(buf: Uint8Array, needle: TagNeedle, kit: ByteKit, from = 0): number {
   let last = -1;
   for (const { bytes, offset } of needle.anchors) {
-    for (let at = buf.indexOf(bytes, from + offset); at !== -1; at = buf.indexOf(bytes, at + 1)) {
+    for (
+      let at = kit.indexOf(buf, bytes, from + offset);
+      at !== -1;
+      at = kit.indexOf(buf, bytes, at + 1)
+    ) {
       const start = at - offset;
       if (start > last && matchesAt(buf, start, needle.text, offset)) last = start;
     }

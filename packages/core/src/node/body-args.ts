@@ -1,4 +1,4 @@
-import { asBuffer } from '../inject/html-injector.js';
+import { asBuffer } from '../inject/node-bytes.js';
 
 /** A `write`/`end` callback. */
 export type Callback = (error?: Error | null) => void;
@@ -41,5 +41,7 @@ export function toBuffer(chunk: string | Uint8Array, encoding: BufferEncoding | 
   return typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : asBuffer(chunk);
 }
 
-export const withCallback = (chunk: Buffer | string, callback: Callback | undefined): unknown[] =>
-  callback ? [chunk, callback] : [chunk];
+export const withCallback = (
+  chunk: Uint8Array | string,
+  callback: Callback | undefined,
+): unknown[] => (callback ? [chunk, callback] : [chunk]);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import type { InjectionPlan } from '../inject/injection-plan.js';
+import { asBuffer } from '../inject/node-bytes.js';
 import { injectNodeStream } from './inject-stream.js';
 
 const isNodeReadable = (body: object): body is Readable =>
@@ -26,7 +27,11 @@ export function injectNodeBody(
   plan: () => InjectionPlan | undefined,
   onStreamFailure?: (error: Error) => void,
 ): string | Buffer | Readable | undefined {
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return plan()?.injectBody(body);
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    const out = plan()?.injectBody(body);
+    // Koa and Fastify take only a Buffer as bytes (a plain Uint8Array would be sent as JSON).
+    return typeof out === 'object' ? asBuffer(out) : out;
+  }
   if (typeof body !== 'object' || body === null) return undefined;
   const node = isNodeReadable(body);
   if (!node && !isWebReadable(body)) return undefined;

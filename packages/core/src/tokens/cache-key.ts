@@ -1,11 +1,16 @@
-import { createHash } from 'node:crypto';
+/**
+ * SHA-256 of a text's UTF-8 bytes, as lowercase hex: node:crypto on Node, @noble/hashes
+ * elsewhere. Synchronous, so that a cached lookup stays synchronous; the same keys on every
+ * runtime, so that a shared store serves instances on different runtimes alike.
+ */
+export type Sha256Hex = (text: string) => string;
 
 /**
  * The scope of one token provider: a hash of its endpoint and AAT, computed once at
  * creation, so that two providers sharing a store never share tokens and the raw AAT is
  * never part of a key.
  */
-export function cacheScope(endpoint: URL, appAccessToken: string): string {
+export function cacheScope(endpoint: URL, appAccessToken: string, sha256: Sha256Hex): string {
   return sha256(`${endpoint.href}\n${appAccessToken}`);
 }
 
@@ -15,9 +20,9 @@ export function cacheScope(endpoint: URL, appAccessToken: string): string {
  * changed traits give a new key. Keys hold no personal data.
  *
  * @example
- * const key = cacheKey({ user_ref: 'u1' }, cacheScope(endpoint, aat));
+ * const key = cacheKey({ user_ref: 'u1' }, cacheScope(endpoint, aat, sha256), sha256);
  */
-export function cacheKey(revInfo: unknown, scope: string): string {
+export function cacheKey(revInfo: unknown, scope: string, sha256: Sha256Hex): string {
   return sha256(`${scope}\n${canonicalJson(revInfo)}`);
 }
 
@@ -34,8 +39,4 @@ export function canonicalJson(value: unknown): string {
     }
     return sorted;
   });
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,4 +1,5 @@
 import { helpFor, PlugSessionError } from '../errors.js';
+import { afterPendingIo, unrefTimer } from '../host.js';
 import { sanitizedCause } from '../upstream/upstream-errors.js';
 import type { CachedToken, TokenStore } from './token-store.js';
 
@@ -70,7 +71,7 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
     limit = callTimeoutMs,
   ): Promise<Outcome<T>> {
     const callNumber = ++calls;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       const expire = () => reject(new Error(`no answer within ${limit} ms`));
       const due = performance.now() + limit;
@@ -82,13 +83,13 @@ export function guardStore(store: TokenStore, options: GuardOptions): GuardedSto
         // cache just when sharing matters: allow it one more limit, once.
         if (!extended && performance.now() - due > limit / 2) {
           extended = true;
-          timer = setTimeout(onTimer, limit).unref();
+          timer = unrefTimer(setTimeout(onTimer, limit));
           return;
         }
         // An answer that arrived while the loop was busy is read in the next poll: let it.
-        setImmediate(expire);
+        afterPendingIo(expire);
       };
-      timer = setTimeout(onTimer, limit).unref();
+      timer = unrefTimer(setTimeout(onTimer, limit));
     });
     const work = ready.then(run);
     work.catch(() => undefined); // a late rejection after the timeout is not unhandled

@@ -1,5 +1,6 @@
 import { type CacheMessage, publishCache } from '../diagnostics.js';
 import { helpFor, PlugSessionError } from '../errors.js';
+import { unrefTimer } from '../host.js';
 import type { GuardedStore } from './guarded-store.js';
 import type { CachedToken } from './token-store.js';
 
@@ -177,8 +178,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 /** Settles like `work`, or rejects with TIMEOUT at `deadline` (monotonic ms), whichever first. */
 function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(outOfTime()), Math.max(0, deadline - performance.now()));
-    timer.unref();
+    const wait = Math.max(0, deadline - performance.now());
+    const timer = unrefTimer(setTimeout(() => reject(outOfTime()), wait));
     work.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
@@ -189,5 +190,5 @@ function outOfTime(): PlugSessionError {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => unrefTimer(setTimeout(resolve, ms)));
 }

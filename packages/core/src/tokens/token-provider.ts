@@ -1,11 +1,12 @@
-import { setMaxListeners } from 'node:events';
 import { publishCache } from '../diagnostics.js';
 import type { PlugSessionError } from '../errors.js';
+import { nodeBuiltin } from '../host.js';
 import type { CacheOptions } from '../options/option-types.js';
 import type { RevInfo } from '../rev-info/rev-info-schema.js';
 import { createTokenClient } from '../upstream/token-client.js';
+import type { TransportFactory } from '../upstream/transport.js';
 import { createUpstreamGate, type UpstreamGateOptions } from '../upstream/upstream-gate.js';
-import { cacheKey, cacheScope } from './cache-key.js';
+import { cacheKey, cacheScope, type Sha256Hex } from './cache-key.js';
 import { type GuardedStore, guardStore } from './guarded-store.js';
 import { createMemoryStore } from './memory-store.js';
 import { createTokenCache } from './token-cache.js';
@@ -29,6 +30,10 @@ export interface TokenProviderOptions {
   onStoreError?: (error: PlugSessionError) => void;
   /** How long to wait for another instance minting the same token (`store.lock`). @default 1000 */
   lockWaitMs?: number;
+  /** How requests reach the endpoint (the runtime's: undici on Node, `fetch` elsewhere). */
+  transport: TransportFactory;
+  /** The cache keys' hash (the runtime's; the same keys on every runtime). */
+  sha256: Sha256Hex;
 }
 
 /** Session tokens for validated rev_infos: cached, coalesced, refreshed ahead, protected. */
@@ -55,23 +60,33 @@ export interface TokenProvider {
 
 const STORE_CALL_MS = 100;
 
+const events = nodeBuiltin<{ setMaxListeners(n: number, target: EventTarget): void }>(
+  'node:events',
+);
+
 /**
  * The token facade of the engine: rev_info → cache key → cache (store, coalescing,
  * refresh-ahead) → upstream gate (breaker, pauses) → token client (HTTP, retries).
  *
  * @example
- * const provider = createTokenProvider({ endpoint, appAccessToken, timeoutMs: 2000, cache: {} });
+ * const { transport, sha256 } = nodeRuntime;
+ * const provider = createTokenProvider({
+ *   endpoint, appAccessToken, timeoutMs: 2000, cache: {}, transport, sha256,
+ * });
  * const { token, expiresAt } = await provider.getToken({ user_ref: 'u1' });
  */
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const { endpoint, appAccessToken, timeoutMs, cache, now = Date.now } = options;
-  const scope = cacheScope(endpoint, appAccessToken);
-  const client = createTokenClient({ endpoint, appAccessToken, timeoutMs, now });
+  const { transport, sha256 } = options;
+  const scope = cacheScope(endpoint, appAccessToken, sha256);
+  const keyOf = (revInfo: RevInfo) => cacheKey(revInfo, scope, sha256);
+  const client = createTokenClient({ endpoint, appAccessToken, timeoutMs, now, transport });
   const gate = createUpstreamGate({ ...options.breaker, now });
   const closing = new AbortController();
   // Every mint in flight listens on this one signal (and stops listening when it ends), so
-  // many concurrent users are not a leak; without this Node warns past 10 listeners.
-  setMaxListeners(0, closing.signal);
+  // many concurrent users are not a leak; without this Node warns past 10 listeners. Other
+  // runtimes have no such warning, or no node:events.
+  events?.setMaxListeners(0, closing.signal);
   const store = storeFor(cache, options, Math.max(1, Math.min(STORE_CALL_MS, timeoutMs / 4)));
 
   const tokens = createTokenCache({
@@ -93,7 +108,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   });
 
   return {
-    keyOf: (revInfo) => cacheKey(revInfo, scope),
+    keyOf,
     peek: (key) => tokens.peek(key),
     refusalFor(key) {
       if (!store?.peek) return undefined;
@@ -104,7 +119,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       if (refused) publishCache({ event: 'miss' });
       return refused;
     },
-    getToken: (revInfo, key = cacheKey(revInfo, scope)) => tokens.get(key, revInfo),
+    getToken: (revInfo, key = keyOf(revInfo)) => tokens.get(key, revInfo),
     async close() {
       closing.abort();
       await Promise.allSettled([client.close(), store?.shutdown()]);

@@ -1,3 +1,5 @@
+import { unrefTimer } from '../host.js';
+
 /**
  * One time budget for a whole operation (every attempt and every wait), on the monotonic
  * clock. Its `signal` aborts when the budget runs out or when the outer signal aborts.
@@ -25,8 +27,9 @@ export function startBudget(ms: number, outer?: AbortSignal): Budget {
     why ??= reason;
     controller.abort(cause);
   };
-  const timer = setTimeout(() => stop('timeout', new Error('the time budget ran out')), ms);
-  timer.unref();
+  const timer = unrefTimer(
+    setTimeout(() => stop('timeout', new Error('the time budget ran out')), ms),
+  );
   // A listener removed in end() rather than AbortSignal.any(): on Node 20 the latter keeps
   // every derived signal of a long-lived outer signal alive (nodejs/node#48951).
   const onOuter = () => stop('closed', new Error('cancelled'));
@@ -46,8 +49,7 @@ export function startBudget(ms: number, outer?: AbortSignal): Budget {
           controller.signal.removeEventListener('abort', done);
           resolve();
         };
-        const sleeping = setTimeout(done, wait);
-        sleeping.unref();
+        const sleeping = unrefTimer(setTimeout(done, wait));
         controller.signal.addEventListener('abort', done, { once: true });
       }),
     end: () => {

@@ -79,7 +79,7 @@ export function jwtTimes(token: string): { exp?: number; iat?: number } {
   if (parts.length !== 3 || !parts[1]) return {};
   let payload: unknown;
   try {
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    payload = JSON.parse(base64UrlText(parts[1]));
   } catch {
     return {};
   }
@@ -89,6 +89,17 @@ export function jwtTimes(token: string): { exp?: number; iat?: number } {
     ...(isTime(exp) ? { exp } : {}),
     ...(isTime(iat) ? { iat } : {}),
   };
+}
+
+/**
+ * The UTF-8 text of base64url (RFC 4648 §5, padding optional) through `atob`, which every
+ * runtime has. `atob` throws on anything that is not base64, as a malformed token should.
+ */
+function base64UrlText(part: string): string {
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
+  const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
 }
 
 function isTime(value: unknown): value is number {

@@ -2,8 +2,7 @@ import { publishUpstream } from '../diagnostics.js';
 import type { PlugSessionError } from '../errors.js';
 import type { CachedToken } from '../tokens/token-store.js';
 import { type Budget, startBudget } from './budget.js';
-import { readLimited } from './read-body.js';
-import { createRequestPool } from './undici-pool.js';
+import type { TransportFactory } from './transport.js';
 import {
   isRetryableNetworkError,
   isTimeoutError,
@@ -22,9 +21,11 @@ export interface TokenClientOptions {
   timeoutMs: number;
   /** The wall clock that times tokens (epoch ms); budgets use a monotonic clock. */
   now?: () => number;
+  /** How requests reach the endpoint: undici's Pool on Node, the global `fetch` elsewhere. */
+  transport: TransportFactory;
 }
 
-/** Mints session tokens at DevRev's token endpoint over one keep-alive connection pool. */
+/** Mints session tokens at DevRev's token endpoint over one transport (a keep-alive pool on Node). */
 export interface TokenClient {
   /**
    * One token for `revInfo`, or a rejection with a {@link PlugSessionError}. Retries 429
@@ -32,7 +33,7 @@ export interface TokenClient {
    * `signal` aborts it (when the provider closes); `budgetMs` defaults to `timeoutMs`.
    */
   mint(revInfo: object, signal?: AbortSignal, budgetMs?: number): Promise<CachedToken>;
-  /** Closes the pool once the calls in flight have ended. */
+  /** Closes the transport (undici's pool) once the calls in flight have ended. */
   close(): Promise<void>;
 }
 
@@ -47,43 +48,31 @@ const MAX_BACKOFF_MS = 1000;
  *
  * The retry loop is ours rather than undici's `RetryAgent`: RetryHandler counts retries, not
  * time, so it cannot keep every attempt and wait inside one overall budget, it cannot read
- * DevRev's `retry_after` from a 429's body, and it does not retry POST by default.
+ * DevRev's `retry_after` from a 429's body, and it does not retry POST by default. Being
+ * ours, it is also the same over every transport (undici on Node, `fetch` elsewhere).
  *
  * @example
- * const client = createTokenClient({ endpoint, appAccessToken, timeoutMs: 2000 });
+ * const client = createTokenClient({ endpoint, appAccessToken, timeoutMs: 2000, transport });
  * const { token } = await client.mint({ user_ref: 'u1' });
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   const { endpoint, appAccessToken: secret, timeoutMs, now = Date.now } = options;
-  const pool = createRequestPool(endpoint.origin, {
-    connectTimeout: timeoutMs,
-    keepAliveTimeout: 30_000,
-  });
-  const path = `${endpoint.pathname}${endpoint.search}`;
   const where = `${endpoint.origin}${endpoint.pathname}`;
   const headers = {
     authorization: secret,
     'content-type': 'application/json',
     accept: 'application/json',
   };
+  const transport = options.transport(endpoint, headers, {
+    timeoutMs,
+    maxBodyBytes: MAX_BODY_BYTES,
+  });
 
   async function attempt(body: string, budget: Budget): Promise<AttemptResult> {
     try {
       const timeout = Math.max(1, Math.ceil(budget.remaining()));
-      const response = await pool.request({
-        path,
-        method: 'POST',
-        headers,
-        body,
-        signal: budget.signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      const receivedAt = now();
-      const length = response.headers['content-length'];
-      const raw = await readLimited(response.body, length, MAX_BODY_BYTES);
-      const result = { status: response.statusCode, headers: response.headers, body: raw };
-      return interpretResponse({ ...result, receivedAt }, secret);
+      const answer = await transport.post(body, budget.signal, timeout);
+      return interpretResponse({ ...answer, receivedAt: now() }, secret);
     } catch (error) {
       return failureOf(error, budget);
     }
@@ -134,7 +123,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
   }
 
-  return { mint, close: () => pool.close() };
+  return { mint, close: () => transport.close() };
 }
 
 /** The wait before the next attempt, or `undefined` when it would not fit the budget. */

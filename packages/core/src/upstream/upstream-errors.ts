@@ -5,6 +5,7 @@ import {
   type PlugSessionErrorDetails,
   redactSecret,
 } from '../errors.js';
+import { UpstreamNetworkError } from './transport.js';
 
 /**
  * A {@link PlugSessionError} whose message is `what` followed by what to do about it, with
@@ -27,8 +28,8 @@ export function upstreamError(
 
 /**
  * A plain `Error` standing for `error` as a `cause`: its name, `code` and redacted message,
- * nothing else. undici's errors can reference the request options, and so the AAT in the
- * headers; they are never attached themselves.
+ * nothing else. undici's errors can reference the request options, and a fetch rejection its
+ * request, and so the AAT in the headers; they are never attached themselves.
  */
 export function sanitizedCause(error: unknown, secret: string): Error {
   const source = error instanceof Error ? error : undefined;
@@ -77,8 +78,12 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-/** Whether a connection failure is transient, so that another attempt may succeed. */
+/**
+ * Whether a connection failure is transient, so that another attempt may succeed: a fetch
+ * transport says so itself; a Node or undici error by its `code`.
+ */
 export function isRetryableNetworkError(error: unknown): boolean {
+  if (error instanceof UpstreamNetworkError) return error.transient;
   const code = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
   return code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
 }
@@ -89,7 +94,10 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** Whether undici gave up waiting (its per-attempt timeouts are set to the remaining budget). */
+/**
+ * Whether undici gave up waiting (its per-attempt timeouts are set to the remaining budget).
+ * A fetch transport has no timeouts of its own: the budget's signal aborts it.
+ */
 export function isTimeoutError(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && TIMEOUT_CODES.has(code);

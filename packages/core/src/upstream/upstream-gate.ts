@@ -141,13 +141,17 @@ export function createUpstreamGate(options: UpstreamGateOptions = {}): UpstreamG
   };
 }
 
+// V8's (Node, Deno, Workers) and JavaScriptCore's (Bun); an engine without it makes stacks anyway.
+const V8Error = Error as { stackTraceLimit?: number };
+
 function withoutStack(make: () => PlugSessionError): PlugSessionError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  const limit = V8Error.stackTraceLimit;
+  if (limit === undefined) return make();
+  V8Error.stackTraceLimit = 0;
   try {
     return make();
   } finally {
-    Error.stackTraceLimit = limit;
+    V8Error.stackTraceLimit = limit;
   }
 }
 

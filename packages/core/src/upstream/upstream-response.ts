@@ -15,7 +15,7 @@ export type AttemptResult =
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer | undefined;
+  body: Uint8Array | undefined;
   receivedAt: number;
 }
 
@@ -52,7 +52,7 @@ export function interpretResponse(response: UpstreamResponse, secret: string): A
     const what = `DevRev failed to mint a session token (${said})`;
     return { kind: 'retry', error: upstreamError('UPSTREAM_UNAVAILABLE', what, secret, details) };
   }
-  // undici follows no redirects: a 3xx means the endpoint URL is not the token endpoint.
+  // No transport follows redirects: a 3xx means the endpoint URL is not the token endpoint.
   const what = `the token endpoint answered ${status}, not a token`;
   return { kind: 'fail', error: upstreamError('BAD_RESPONSE', what, secret, details) };
 }
@@ -129,10 +129,10 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function parseObject(body: Buffer | undefined): Record<string, unknown> | undefined {
+function parseObject(body: Uint8Array | undefined): Record<string, unknown> | undefined {
   if (body === undefined || body.length === 0) return undefined;
   try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

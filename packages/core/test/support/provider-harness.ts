@@ -1,9 +1,12 @@
 import { type Emulator, startEmulator } from '@plug-session/emulator';
+import type { Runtime } from '../../src/engine/runtime.js';
+import { nodeRuntime } from '../../src/runtime/node-runtime.js';
 import {
   createTokenProvider,
   type TokenProvider,
   type TokenProviderOptions,
 } from '../../src/tokens/token-provider.js';
+import { providerParts } from './runtimes.js';
 
 export const AAT = 'aat-SECRET-7f3b';
 
@@ -15,10 +18,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts an emulator that accepts {@link AAT} and a provider on a fake clock. */
+/** Starts an emulator that accepts {@link AAT} and a provider on a fake clock (and `runtime`). */
 export async function startHarness(
   options: Partial<TokenProviderOptions> = {},
   emulatorAat = AAT,
+  runtime: Runtime = nodeRuntime,
 ): Promise<Harness> {
   const emu = await startEmulator({ appAccessToken: emulatorAat, tokenTtlSeconds: 3600 });
   const clock = { now: Date.now() };
@@ -28,6 +32,7 @@ export async function startHarness(
     timeoutMs: 2000,
     cache: {},
     now: () => clock.now,
+    ...providerParts(runtime),
     ...options,
   });
   return {
