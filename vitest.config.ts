@@ -1,20 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const source = (name: string) =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const source = (name: string, file = 'index') =>
+  fileURLToPath(new URL(`./packages/${name}/src/${file}.ts`, import.meta.url));
 
 // Tests run against the TypeScript sources; the exports tests load the built files on purpose.
-const alias = {
-  '@plug-session/core': source('core'),
-  '@plug-session/emulator': source('emulator'),
-  '@plug-session/express': source('express'),
-  '@plug-session/fastify': source('fastify'),
-  '@plug-session/koa': source('koa'),
-  '@plug-session/conformance': source('conformance'),
-  '@plug-session/redis': source('redis'),
-  '@plug-session/browser': source('browser'),
-};
+// Core's entries are matched whole (a plain string would also take `@plug-session/core/web` for a
+// path inside the main entry).
+const alias = [
+  { find: /^@plug-session\/core$/, replacement: source('core') },
+  { find: /^@plug-session\/core\/web$/, replacement: source('core', 'web') },
+  ...Object.entries({
+    '@plug-session/emulator': source('emulator'),
+    '@plug-session/express': source('express'),
+    '@plug-session/fastify': source('fastify'),
+    '@plug-session/koa': source('koa'),
+    '@plug-session/hono': source('hono'),
+    '@plug-session/conformance': source('conformance'),
+    '@plug-session/redis': source('redis'),
+    '@plug-session/browser': source('browser'),
+  }).map(([find, replacement]) => ({ find, replacement })),
+];
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
@@ -39,6 +45,7 @@ export default defineConfig({
       project('express'),
       project('fastify'),
       project('koa'),
+      project('hono'),
       project('redis'),
       // connectPlug in real Chromium against a token route on core's engine; one browser at a time.
       project('browser', { testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false }),
