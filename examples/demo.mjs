@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `pnpm demo` / `npm run demo`: one PLuG emulator (or real DevRev, when DEVREV_AAT and
-// PLUG_APP_ID are set) and the Express, Fastify and Koa examples side by side.
+// PLUG_APP_ID are set) and the Express, Fastify, Koa and Hono examples side by side.
 //
 //   node examples/demo.mjs [--port-base 3001] [--host 127.0.0.1]
 //
-// The examples run on port-base, +1, +2 (a free port when one is taken) and the emulator
+// The examples run on port-base, +1, +2, +3 (a free port when one is taken) and the emulator
 // on port-base - 1 (the same). Ctrl-C stops everything.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ if (args.help) {
   process.exit(0);
 }
 const portBase = Number(args['port-base']);
-if (!Number.isInteger(portBase) || portBase < 2 || portBase > 65533) {
+if (!Number.isInteger(portBase) || portBase < 2 || portBase > 65532) {
   console.error(`--port-base must be a port number\n${USAGE}`);
   process.exit(2);
 }
@@ -46,6 +46,7 @@ const examples = [
   { name: 'Express', module: './express/app.js' },
   { name: 'Fastify', module: './fastify/app.js' },
   { name: 'Koa', module: './koa/app.js' },
+  { name: 'Hono', module: './hono/app.js' },
 ];
 
 /** Runs `start(port)`, and `start(0)` (a free port) when that port is taken. */
