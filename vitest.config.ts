@@ -10,6 +10,8 @@ const source = (name: string, file = 'index') =>
 const alias = [
   { find: /^@plug-session\/core$/, replacement: source('core') },
   { find: /^@plug-session\/core\/web$/, replacement: source('core', 'web') },
+  // The Node build under its own name (the Node adapters', also on Bun and Deno).
+  { find: /^@plug-session\/core\/node$/, replacement: source('core') },
   ...Object.entries({
     '@plug-session/emulator': source('emulator'),
     '@plug-session/express': source('express'),

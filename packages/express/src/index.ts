@@ -4,7 +4,7 @@ export type {
   PlugSessionErrorCode,
   RevInfo,
   TokenStore,
-} from '@plug-session/core';
+} from '@plug-session/core/node';
 export type { PlugSessionRequest } from './augment.js';
 export {
   type PlugSessionExpressOptions,

@@ -3,7 +3,7 @@ import {
   handleNodeRequest,
   type NodeRequestOutcome,
   type PlugSessionOptions,
-} from '@plug-session/core';
+} from '@plug-session/core/node';
 import type { Request, RequestHandler } from 'express';
 
 /** The options of {@link plugSession}: core's options with Express's `Request`. */

@@ -47,6 +47,18 @@ describe('the built package', () => {
     expect([esm, cjs]).toEqual(['function', 'function']);
   });
 
+  test.each(['bun', 'deno'])(
+    "loads under the %s condition, with core's Node build (@plug-session/core/node)",
+    (condition) => {
+      const script =
+        "const m = await import('@plug-session/express'); console.log(typeof m.plugSession);";
+      const args = [`--conditions=${condition}`, '--input-type=module', '-e', script];
+      expect(execFileSync(process.execPath, args, { cwd: here, encoding: 'utf8' }).trim()).toBe(
+        'function',
+      );
+    },
+  );
+
   test("the declarations augment Express's Request with plugSessionToken", () => {
     for (const file of ['index.d.ts', 'index.d.cts']) {
       const text = readFileSync(join(dist, file), 'utf8');

@@ -1,4 +1,4 @@
-import { type HeaderAccess, type InjectionPlan, injectNodeBody } from '@plug-session/core';
+import { type HeaderAccess, type InjectionPlan, injectNodeBody } from '@plug-session/core/node';
 import type { FastifyReply } from 'fastify';
 
 /** Core's header access over a Fastify reply. */

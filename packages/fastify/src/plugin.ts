@@ -3,7 +3,7 @@ import {
   PlugSessionOptionsError,
   type RequestOutcome,
   type ResponsePlanner,
-} from '@plug-session/core';
+} from '@plug-session/core/node';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { headersOf, injectPayload } from './inject-payload.js';

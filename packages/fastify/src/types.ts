@@ -1,4 +1,4 @@
-import type { PlugSessionOptions } from '@plug-session/core';
+import type { PlugSessionOptions } from '@plug-session/core/node';
 import type { FastifyRequest } from 'fastify';
 
 /** The request hook in which the user is resolved and the token attached. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +36,18 @@ describe('package exports', () => {
       ]
     `);
   });
+
+  it.each(['bun', 'deno'])(
+    "loads under the %s condition, with core's Node build (@plug-session/core/node)",
+    (condition) => {
+      const script =
+        "const m = await import('@plug-session/fastify'); console.log(typeof m.plugSession);";
+      const args = [`--conditions=${condition}`, '--input-type=module', '-e', script];
+      expect(execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim()).toBe(
+        'function',
+      );
+    },
+  );
 
   it('ships the FastifyRequest augmentation in both declaration files', async () => {
     for (const file of ['index.d.ts', 'index.d.cts']) {

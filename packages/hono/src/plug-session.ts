@@ -13,6 +13,30 @@ export type PlugSessionHonoOptions = PlugSessionOptions<Context>;
 /** The middleware function, with `close()` to let go of the HTTP client and the store. */
 export type PlugSessionMiddleware = MiddlewareHandler & { close(): Promise<void> };
 
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+/**
+ * The request's `waitUntil` on Cloudflare Workers (`c.executionCtx`), which keeps a token mint
+ * alive after the response is sent: a Worker otherwise ends it with the request, and the token
+ * refreshed ahead is lost. Looked up once, and only when a mint needs it, because Hono's getter
+ * throws where there is no execution context (Node, Bun, Deno), where work outlives its request
+ * anyway.
+ */
+function waitUntilOf(c: Context): WaitUntil {
+  let found: WaitUntil | null | undefined;
+  return (promise) => {
+    if (found === undefined) {
+      try {
+        const ctx = c.executionCtx;
+        found = typeof ctx.waitUntil === 'function' ? ctx.waitUntil.bind(ctx) : null;
+      } catch {
+        found = null;
+      }
+    }
+    found?.(promise);
+  };
+}
+
 async function carryOut(c: Context, next: Next, outcome: RequestOutcome) {
   if (outcome.kind === 'answer') return answerToResponse(outcome.answer);
   // Set on every request, so that a value an earlier middleware put there never survives.
@@ -51,7 +75,12 @@ export function plugSession(options: PlugSessionHonoOptions): PlugSessionMiddlew
 
   async function plugSessionMiddleware(c: Context, next: Next) {
     // The raw Request is the one object every mount sees on this request, sub-apps included.
-    const facts = { method: c.req.method, path: c.req.path, shared: c.req.raw };
+    const facts = {
+      method: c.req.method,
+      path: c.req.path,
+      shared: c.req.raw,
+      waitUntil: waitUntilOf(c),
+    };
     return carryOut(c, next, await engine.handle(c, facts));
   }
   return Object.assign(plugSessionMiddleware, { close: () => engine.close() });

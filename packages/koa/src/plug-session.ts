@@ -5,7 +5,7 @@ import {
   type PlugSessionOptions,
   type RequestOutcome,
   type ResponsePlanner,
-} from '@plug-session/core';
+} from '@plug-session/core/node';
 import type { Context, Middleware, Next } from 'koa';
 
 /** The options of {@link plugSession}: core's options with Koa's `Context` as the request. */

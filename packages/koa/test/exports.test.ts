@@ -37,6 +37,18 @@ describe('the built package', () => {
     `);
   });
 
+  test.each(['bun', 'deno'])(
+    "loads under the %s condition, with core's Node build (@plug-session/core/node)",
+    (condition) => {
+      const script =
+        "const m = await import('@plug-session/koa'); console.log(typeof m.plugSession);";
+      const args = [`--conditions=${condition}`, '--input-type=module', '-e', script];
+      expect(execFileSync(process.execPath, args, { cwd: koa, encoding: 'utf8' }).trim()).toBe(
+        'function',
+      );
+    },
+  );
+
   test('import() of its ESM build exposes plugSession', () => {
     expect(esmKeys()).toMatchInlineSnapshot(`
       [

@@ -24,6 +24,16 @@ export interface RequestFacts {
    * resolution and a page is injected once.
    */
   shared: object;
+  /**
+   * Keeps work alive after the response has been sent (a Worker's `ctx.waitUntil`), on
+   * platforms that end a request's work when its response is sent, such as Cloudflare Workers:
+   * every token mint this request starts, joins or triggers in the background (refresh-ahead)
+   * is handed to it, so that it completes and serves later requests. Leave it out where work
+   * outlives its request anyway (Node, Bun, Deno).
+   * @example
+   * engine.handle(c, { method, path, shared: c.req.raw, waitUntil: (p) => ctx.waitUntil(p) });
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /**

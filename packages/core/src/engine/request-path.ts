@@ -11,7 +11,7 @@ import { tokenRouteResponse } from './token-route.js';
 export interface RequestPathInput<Req> {
   tokenRoute: string | undefined;
   skip: ((req: Req) => boolean) | undefined;
-  resolve(req: Req): Resolution | Promise<Resolution>;
+  resolve(req: Req, waitUntil?: RequestFacts['waitUntil']): Resolution | Promise<Resolution>;
   /** The injection decision for one response, or `undefined` when this engine does not inject. */
   planInjection:
     | ((
@@ -95,10 +95,10 @@ export function createRequestPath<Req>(input: RequestPathInput<Req>) {
     req: Req,
     request: RequestFacts,
   ): RequestOutcome | Promise<RequestOutcome> {
-    const { method, shared } = request;
+    const { method, shared, waitUntil } = request;
     const outer = markOf(shared);
     if (method === 'GET' && tokenRoute !== undefined && pathOf(request.path) === tokenRoute) {
-      return thenOrNow(outer?.resolution ?? resolve(req), (resolution) => ({
+      return thenOrNow(outer?.resolution ?? resolve(req, waitUntil), (resolution) => ({
         kind: 'answer',
         answer: tokenRouteResponse(resolution),
       }));
@@ -110,7 +110,7 @@ export function createRequestPath<Req>(input: RequestPathInput<Req>) {
       return thenOrNow(outer.resolution, (resolution) => proceed(req, method, resolution, injects));
     }
     if (shouldSkip(method, req)) return SKIPPED;
-    const resolution = resolve(req);
+    const resolution = resolve(req, waitUntil);
     const injects = planInjection !== undefined;
     setMark(shared, { resolution, injecting: injects });
     return thenOrNow(resolution, (resolved) => proceed(req, method, resolved, injects));

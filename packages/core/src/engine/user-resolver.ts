@@ -3,6 +3,7 @@ import type { NormalizedOptions } from '../options/options.js';
 import { DEFAULT_CACHE_MAX } from '../options/options.js';
 import { createKnownRevInfos, type KnownRevInfo } from '../rev-info/known-rev-infos.js';
 import { formatIssues } from '../rev-info/rev-info-validation.js';
+import type { WaitUntil } from '../tokens/token-cache.js';
 import type { TokenProvider } from '../tokens/token-provider.js';
 import type { CachedToken } from '../tokens/token-store.js';
 import { sanitizedCause, toPlugSessionError } from '../upstream/upstream-errors.js';
@@ -32,11 +33,12 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * The engine's `resolve`: `resolveUser` → validation → token. A logged-in user whose token is
  * cached in memory gets it synchronously (no promise, no allocation: the resolution object is
  * kept with the token); anything that must wait returns a promise. Never throws or rejects:
- * failures go to `report` and give `{ kind: 'failed' }`.
+ * failures go to `report` and give `{ kind: 'failed' }`. The mints a lookup starts, joins or
+ * triggers are handed to `waitUntil` (the request's, on Workers) when given.
  */
 export function createUserResolver<Req>(
   input: UserResolverInput<Req>,
-): (req: Req) => Resolution | Promise<Resolution> {
+): (req: Req, waitUntil?: WaitUntil) => Resolution | Promise<Resolution> {
   const { resolveUser, provider, secret, report, takeStoreError } = input;
   const known = createKnownRevInfos(input.cacheMax ?? DEFAULT_CACHE_MAX, provider.keyOf);
   const identified = new WeakMap<CachedToken, Resolution>();
@@ -69,9 +71,13 @@ export function createUserResolver<Req>(
     return resolution;
   };
 
-  async function fetchToken(checked: KnownRevInfo, req: Req): Promise<Resolution> {
+  async function fetchToken(
+    checked: KnownRevInfo,
+    req: Req,
+    waitUntil: WaitUntil | undefined,
+  ): Promise<Resolution> {
     try {
-      return identify(await provider.getToken(checked.revInfo, checked.key));
+      return identify(await provider.getToken(checked.revInfo, checked.key, waitUntil));
     } catch (cause) {
       return fail(toPlugSessionError(cause, secret), req);
     } finally {
@@ -80,7 +86,11 @@ export function createUserResolver<Req>(
     }
   }
 
-  const forUser = (user: unknown, req: Req): Resolution | Promise<Resolution> => {
+  const forUser = (
+    user: unknown,
+    req: Req,
+    waitUntil: WaitUntil | undefined,
+  ): Resolution | Promise<Resolution> => {
     if (user === null || user === undefined) return ANONYMOUS;
     const checked = known.check(user);
     if (!checked.success) {
@@ -96,10 +106,10 @@ export function createUserResolver<Req>(
     // DevRev is down and the breaker open: the page goes on at once, without a token, and
     // without the timers and promises of a lookup that could only fail.
     const refused = provider.refusalFor(checked.key);
-    return refused ? fail(refused, req) : fetchToken(checked, req);
+    return refused ? fail(refused, req) : fetchToken(checked, req, waitUntil);
   };
 
-  return (req) => {
+  return (req, waitUntil) => {
     let user: unknown;
     let pending: boolean;
     try {
@@ -110,9 +120,9 @@ export function createUserResolver<Req>(
     } catch (cause) {
       return resolverFailed(cause, req);
     }
-    if (!pending) return forUser(user, req);
+    if (!pending) return forUser(user, req, waitUntil);
     return Promise.resolve(user).then(
-      (awaited) => forUser(awaited, req),
+      (awaited) => forUser(awaited, req, waitUntil),
       (cause: unknown) => resolverFailed(cause, req),
     );
   };

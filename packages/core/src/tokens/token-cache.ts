@@ -27,8 +27,27 @@ export interface TokenCache {
    * not due for refresh. `undefined` sends the caller to {@link TokenCache.get}.
    */
   peek(key: string): CachedToken | undefined;
-  /** The token for `key`: cached, shared with a call in flight, or freshly minted. */
-  get(key: string, revInfo: object): Promise<CachedToken>;
+  /**
+   * The token for `key`: cached, shared with a call in flight, or freshly minted. Every mint
+   * this lookup starts, joins or triggers in the background is handed to `waitUntil`, when
+   * given, so that the platform lets it finish after the response.
+   */
+  get(key: string, revInfo: object, waitUntil?: WaitUntil): Promise<CachedToken>;
+}
+
+/** Keeps background work alive past the response (a Worker's `ctx.waitUntil`). */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** A mint in flight for one key, which every lookup of that key joins until the store has it. */
+interface InFlight {
+  readonly token: Promise<CachedToken>;
+  /** Settles, never rejecting, once all the mint does has ended (its token stored, its lock let go). */
+  readonly done: Promise<unknown>;
+  /**
+   * Past this (monotonic ms) with no token, its mint was lost with the request that ran it (a
+   * Worker ends a request's work with its response): it is not joined but replaced.
+   */
+  staleAt: number;
 }
 
 const POLL_MS = 25;
@@ -52,7 +71,7 @@ const DEADLINE_GRACE_MS = 25;
  */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const { store, mint, now, timeoutMs, lockWaitMs = 1000 } = options;
-  const inflight = new Map<string, Promise<CachedToken>>();
+  const inflight = new Map<string, InFlight>();
   /** Keys whose background refresh failed, and when the next one may start (epoch ms). */
   const refreshPausedUntil = new Map<string, number>();
 
@@ -65,9 +84,22 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return false;
   }
 
-  function start(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
+  /** The mint in flight for `key` that can still deliver; a stale one is dropped. */
+  function joinable(key: string): InFlight | undefined {
+    const entry = inflight.get(key);
+    if (entry === undefined || performance.now() < entry.staleAt) return entry;
+    inflight.delete(key);
+    return undefined;
+  }
+
+  function start(
+    key: string,
+    revInfo: object,
+    deadline: number,
+    waitUntil: WaitUntil | undefined,
+  ): Promise<CachedToken> {
     const forget = () => {
-      if (inflight.get(key) === fetching) inflight.delete(key);
+      if (inflight.get(key) === entry) inflight.delete(key);
     };
     let saved: Promise<void> | undefined;
     const fetching = (async () => {
@@ -84,10 +116,25 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         // flight until the store has it, so that nobody mints it twice meanwhile.
         if (saved) void saved.finally(forget);
         else forget();
-        if (locked === true) void (saved ?? Promise.resolve()).finally(() => store?.unlock(key));
+        if (locked === true) saved = (saved ?? Promise.resolve()).finally(() => store?.unlock(key));
       }
     })();
-    inflight.set(key, fetching);
+    const entry: InFlight = {
+      token: fetching,
+      done: fetching
+        .then(
+          () => {
+            // A token in hand is never stale: it is only being stored.
+            entry.staleAt = Number.POSITIVE_INFINITY;
+            return saved;
+          },
+          () => saved,
+        )
+        .catch(ignore),
+      staleAt: deadline + DEADLINE_GRACE_MS,
+    };
+    inflight.set(key, entry);
+    waitUntil?.(entry.done);
     return fetching;
   }
 
@@ -120,9 +167,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     return false;
   }
 
-  function refresh(key: string, revInfo: object): void {
+  function refresh(key: string, revInfo: object, waitUntil: WaitUntil | undefined): void {
     publishCache({ event: 'refresh' });
-    start(key, revInfo, performance.now() + timeoutMs).then(
+    start(key, revInfo, performance.now() + timeoutMs, waitUntil).then(
       () => refreshPausedUntil.delete(key),
       (error: unknown) => {
         if (refreshPausedUntil.size >= MAX_PAUSED_REFRESHES) refreshPausedUntil.clear();
@@ -133,23 +180,30 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     );
   }
 
-  async function lookup(key: string, revInfo: object, deadline: number): Promise<CachedToken> {
+  async function lookup(
+    key: string,
+    revInfo: object,
+    deadline: number,
+    waitUntil: WaitUntil | undefined,
+  ): Promise<CachedToken> {
     const cached = store ? await store.get(key) : undefined;
     const t = now();
     if (cached && t < cached.usableUntil) {
       publishCache(HIT);
-      if (t >= cached.refreshAt && !inflight.has(key) && !refreshPaused(key, t)) {
-        refresh(key, revInfo);
+      if (t >= cached.refreshAt && !joinable(key) && !refreshPaused(key, t)) {
+        refresh(key, revInfo, waitUntil);
       }
       return cached;
     }
     publishCache({ event: 'miss' });
-    const shared = inflight.get(key);
+    const shared = joinable(key);
     if (shared) {
       publishCache({ event: 'coalesced' });
-      return shared;
+      // Kept alive by this request too: the one that started it may end first.
+      waitUntil?.(shared.done);
+      return shared.token;
     }
-    return start(key, revInfo, deadline);
+    return start(key, revInfo, deadline, waitUntil);
   }
 
   // The hot path: a fresh hit in the memory store (or one whose refresh is paused after a
@@ -166,11 +220,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   return {
     peek,
-    get(key, revInfo) {
+    get(key, revInfo, waitUntil) {
       const hit = peek(key);
       if (hit) return Promise.resolve(hit);
       const deadline = performance.now() + timeoutMs;
-      return withDeadline(lookup(key, revInfo, deadline), deadline + DEADLINE_GRACE_MS);
+      const found = lookup(key, revInfo, deadline, waitUntil);
+      return withDeadline(found, deadline + DEADLINE_GRACE_MS);
     },
   };
 }
@@ -182,6 +237,10 @@ function withDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
     const timer = unrefTimer(setTimeout(() => reject(outOfTime()), wait));
     work.then(resolve, reject).finally(() => clearTimeout(timer));
   });
+}
+
+function ignore(): undefined {
+  return undefined;
 }
 
 function outOfTime(): PlugSessionError {

@@ -1,6 +1,5 @@
 import { publishCache } from '../diagnostics.js';
 import type { PlugSessionError } from '../errors.js';
-import { nodeBuiltin } from '../host.js';
 import type { CacheOptions } from '../options/option-types.js';
 import type { RevInfo } from '../rev-info/rev-info-schema.js';
 import { createTokenClient } from '../upstream/token-client.js';
@@ -9,7 +8,7 @@ import { createUpstreamGate, type UpstreamGateOptions } from '../upstream/upstre
 import { cacheKey, cacheScope, type Sha256Hex } from './cache-key.js';
 import { type GuardedStore, guardStore } from './guarded-store.js';
 import { createMemoryStore } from './memory-store.js';
-import { createTokenCache } from './token-cache.js';
+import { createTokenCache, type WaitUntil } from './token-cache.js';
 import type { CachedToken } from './token-store.js';
 
 /** Options of {@link createTokenProvider}; the engine passes its validated options. */
@@ -51,18 +50,15 @@ export interface TokenProvider {
   refusalFor(key: string): PlugSessionError | undefined;
   /**
    * The token for `revInfo` (whose cache key is `key`); rejects with a
-   * {@link PlugSessionError}. Never takes much longer than `timeoutMs`.
+   * {@link PlugSessionError}. Never takes much longer than `timeoutMs`. Every mint it starts,
+   * joins or triggers in the background is handed to `waitUntil`, when given.
    */
-  getToken(revInfo: RevInfo, key?: string): Promise<CachedToken>;
+  getToken(revInfo: RevInfo, key?: string, waitUntil?: WaitUntil): Promise<CachedToken>;
   /** Cancels calls in flight, closes the connection pool and shuts the store down. */
   close(): Promise<void>;
 }
 
 const STORE_CALL_MS = 100;
-
-const events = nodeBuiltin<{ setMaxListeners(n: number, target: EventTarget): void }>(
-  'node:events',
-);
 
 /**
  * The token facade of the engine: rev_info → cache key → cache (store, coalescing,
@@ -82,11 +78,6 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const keyOf = (revInfo: RevInfo) => cacheKey(revInfo, scope, sha256);
   const client = createTokenClient({ endpoint, appAccessToken, timeoutMs, now, transport });
   const gate = createUpstreamGate({ ...options.breaker, now });
-  const closing = new AbortController();
-  // Every mint in flight listens on this one signal (and stops listening when it ends), so
-  // many concurrent users are not a leak; without this Node warns past 10 listeners. Other
-  // runtimes have no such warning, or no node:events.
-  events?.setMaxListeners(0, closing.signal);
   const store = storeFor(cache, options, Math.max(1, Math.min(STORE_CALL_MS, timeoutMs / 4)));
 
   const tokens = createTokenCache({
@@ -97,7 +88,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     async mint(revInfo, budgetMs) {
       const permit = gate.admit();
       try {
-        const token = await client.mint(revInfo, closing.signal, budgetMs);
+        const token = await client.mint(revInfo, undefined, budgetMs);
         gate.settle(permit);
         return token;
       } catch (error) {
@@ -119,9 +110,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       if (refused) publishCache({ event: 'miss' });
       return refused;
     },
-    getToken: (revInfo, key = keyOf(revInfo)) => tokens.get(key, revInfo),
+    getToken: (revInfo, key = keyOf(revInfo), waitUntil) => tokens.get(key, revInfo, waitUntil),
     async close() {
-      closing.abort();
+      // The client cancels its calls in flight at once, then lets go of its pool.
       await Promise.allSettled([client.close(), store?.shutdown()]);
     },
   };

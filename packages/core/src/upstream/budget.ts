@@ -10,15 +10,22 @@ export interface Budget {
   remaining(): number;
   /** The time ran out. */
   expired(): boolean;
-  /** The outer signal aborted (the owner is closing). */
+  /** It was cancelled: the outer signal aborted or {@link Budget.cancel} was called. */
   closed(): boolean;
+  /** Cancels it as the outer signal would (the owner is closing). */
+  cancel(): void;
   /** Waits `ms`, or less when the signal aborts first. Never rejects. */
   sleep(ms: number): Promise<void>;
   /** Releases the timer and the outer listener; call it once the operation has ended. */
   end(): void;
 }
 
-/** Starts a {@link Budget} of `ms` milliseconds, cancelled early by `outer`. */
+/**
+ * Starts a {@link Budget} of `ms` milliseconds, cancelled early by `outer` or by `cancel()`.
+ * Its controller and timer are made here, by the operation that uses them, never shared with
+ * another: Cloudflare Workers tie them to the request that made them, and refuse them outside
+ * a request.
+ */
 export function startBudget(ms: number, outer?: AbortSignal): Budget {
   const controller = new AbortController();
   const deadline = performance.now() + ms;
@@ -41,6 +48,7 @@ export function startBudget(ms: number, outer?: AbortSignal): Budget {
     remaining: () => deadline - performance.now(),
     expired: () => why === 'timeout' || performance.now() >= deadline,
     closed: () => why === 'closed',
+    cancel: onOuter,
     sleep: (wait) =>
       new Promise<void>((resolve) => {
         if (controller.signal.aborted) return resolve();

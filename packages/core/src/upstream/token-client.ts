@@ -30,10 +30,13 @@ export interface TokenClient {
   /**
    * One token for `revInfo`, or a rejection with a {@link PlugSessionError}. Retries 429
    * (honouring `Retry-After`), 5xx and connection failures within the budget.
-   * `signal` aborts it (when the provider closes); `budgetMs` defaults to `timeoutMs`.
+   * `signal` aborts it, as {@link TokenClient.close} does; `budgetMs` defaults to `timeoutMs`.
    */
   mint(revInfo: object, signal?: AbortSignal, budgetMs?: number): Promise<CachedToken>;
-  /** Closes the transport (undici's pool) once the calls in flight have ended. */
+  /**
+   * Cancels the calls in flight (they reject with NETWORK, "closed"), as well as any call made
+   * after it, and closes the transport (undici's pool).
+   */
   close(): Promise<void>;
 }
 
@@ -67,6 +70,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     timeoutMs,
     maxBodyBytes: MAX_BODY_BYTES,
   });
+  // The budgets of the calls in flight, which close() cancels: no signal lives as long as the
+  // client, because Cloudflare Workers refuse an AbortController made outside a request and
+  // fail every request but the one that made it.
+  const inFlight = new Set<Budget>();
+  let closed = false;
 
   async function attempt(body: string, budget: Budget): Promise<AttemptResult> {
     try {
@@ -98,6 +106,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   async function mint(revInfo: object, signal?: AbortSignal, budgetMs = timeoutMs) {
     const body = JSON.stringify({ rev_info: revInfo });
     const budget = startBudget(budgetMs, signal);
+    if (closed) budget.cancel();
+    inFlight.add(budget);
     // When the budget runs out during a retry, the failure that made us retry is the one
     // to report: "DevRev answered 503" says more than "time ran out", and does not depend
     // on how loaded the machine was when the last attempt started.
@@ -119,11 +129,18 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         if (budget.expired()) throw retried;
       }
     } finally {
+      inFlight.delete(budget);
       budget.end();
     }
   }
 
-  return { mint, close: () => transport.close() };
+  function close(): Promise<void> {
+    closed = true;
+    for (const budget of inFlight) budget.cancel();
+    return transport.close();
+  }
+
+  return { mint, close };
 }
 
 /** The wait before the next attempt, or `undefined` when it would not fit the budget. */
