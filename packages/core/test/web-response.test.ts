@@ -344,6 +344,36 @@ describe.each([
 
 describe('injectIntoResponse', () => {
   const declining: ResponsePlanner = () => undefined;
+  const snippet = '<script src="/plug.js"></script>';
+  const planning: ResponsePlanner = (_status, headers) =>
+    createInjectionPlan({
+      snippet: { text: snippet, bytes: webBytes.latin1(snippet) },
+      scriptSrc: createScriptSrcFinders('/plug.js', webBytes),
+      identified: true,
+      headers,
+      bytes: webBytes,
+    });
+
+  /** A body that counts its reads, gives `chunks` one per read, then fails with `error` or ends. */
+  function countedBody(chunks: string[], error?: Error) {
+    const source = { reads: 0, cancelled: [] as unknown[] };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          source.reads++;
+          const next = chunks.shift();
+          if (next !== undefined) controller.enqueue(encode(next));
+          else if (error) controller.error(error);
+          else controller.close();
+        },
+        cancel(reason) {
+          source.cancelled.push(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { body, source };
+  }
 
   it('returns the response itself when it has no body or the planner declines', () => {
     const calls: number[] = [];
@@ -353,7 +383,20 @@ describe('injectIntoResponse', () => {
     };
     const empty = new Response(null, { status: 204 });
     expect(injectIntoResponse(empty, counting)).toBe(empty);
-    expect(calls).toEqual([]);
+    expect(calls).toEqual([204]);
+    // A planner that would inject still leaves a response without a body alone.
+    const bodiless = new Response(null, { status: 200, headers: HTML });
+    expect(
+      injectIntoResponse(
+        bodiless,
+        () =>
+          ({
+            startStream: () => {
+              throw new Error('started');
+            },
+          }) as never,
+      ),
+    ).toBe(bodiless);
     const page = new Response(PAGE, { headers: HTML });
     expect(injectIntoResponse(page, declining)).toBe(page);
     expect(
@@ -369,16 +412,7 @@ describe('injectIntoResponse', () => {
       statusText: 'Made',
       headers: { ...HTML, etag: '"x"', 'content-length': '15' },
     });
-    const snippet = '<script src="/plug.js"></script>';
-    const out = injectIntoResponse(original, (_status, headers) =>
-      createInjectionPlan({
-        snippet: { text: snippet, bytes: webBytes.latin1(snippet) },
-        scriptSrc: createScriptSrcFinders('/plug.js', webBytes),
-        identified: true,
-        headers,
-        bytes: webBytes,
-      }),
-    );
+    const out = injectIntoResponse(original, planning);
     expect(out).not.toBe(original);
     expect([out.status, out.statusText]).toEqual([201, 'Made']);
     expect(out.headers.get('etag')).toBeNull();
@@ -401,6 +435,42 @@ describe('injectIntoResponse', () => {
     expect(out).toBe(original);
     expect(original.headers.get('x-planned')).toBeNull();
     expect(await original.text()).toBe(PAGE);
+  });
+
+  it('reads the original body only as the new one is read, and gives no empty chunk', async () => {
+    const { body, source } = countedBody(['<body>a</bo', 'd', 'y>', '<p>after</p>']);
+    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(source.reads).toBe(0);
+    const reader = out.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('<body>a');
+    expect(source.reads).toBe(1);
+    const rest: string[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      expect(next.value.length).toBeGreaterThan(0);
+      rest.push(new TextDecoder().decode(next.value));
+    }
+    expect(rest.join('')).toBe(`${snippet}</body><p>after</p>`);
+  });
+
+  it('cancels the original body with the reason the new one is cancelled with', async () => {
+    const { body, source } = countedBody(['<html><body>first', '<p>never read</p>']);
+    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    const reader = out.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('<html><body>first');
+    await reader.cancel('client went away');
+    expect(source.cancelled).toEqual(['client went away']);
+    expect(source.reads).toBe(1);
+  });
+
+  it("fails the new body with the original body's error", async () => {
+    const failure = new Error('the route failed mid-page');
+    const { body } = countedBody(['<html><body>first'], failure);
+    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    const reader = out.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('<html><body>first');
+    await expect(reader.read()).rejects.toBe(failure);
   });
 });
 

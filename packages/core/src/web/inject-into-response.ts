@@ -6,28 +6,58 @@ import { webHeaders } from './web-headers.js';
  * A chunk of a body stream as bytes: a text stream's strings are encoded as UTF-8, any other
  * view of memory is viewed as bytes (never copied).
  */
-function chunkBytes(chunk: unknown, encoder: { encode(text: string): Uint8Array }): Uint8Array {
+function chunkBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return encoder.encode(chunk);
+  // Rare (a stream of text), so no encoder is made for the byte streams of every response.
+  if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
   if (ArrayBuffer.isView(chunk))
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new TypeError('a response body stream gave a chunk that is neither bytes nor text');
 }
 
-/** A `TransformStream` that passes a body through `injector`: bytes go out as they come. */
-function injectingStream(injector: ByteInjector): TransformStream<unknown, Uint8Array> {
-  const encoder = new TextEncoder();
-  return new TransformStream<unknown, Uint8Array>({
-    transform(chunk, controller) {
-      const out = injector.push(chunkBytes(chunk, encoder));
-      if (out.length > 0) controller.enqueue(out);
+/**
+ * The body `source` passed through `injector`, as one stream that reads `source` only when its
+ * own reader asks (a high-water mark of 0): the first bytes go out before `source` has finished,
+ * and a slow client slows the route. One plain stream over `source`'s reader rather than a
+ * `TransformStream` and a pipe: the same bytes, errors and cancellation, with one stream to set
+ * up per response instead of three and no pipe (web streams are costly to create on Node 20).
+ */
+function injectedBody(
+  source: ReadableStream<unknown>,
+  injector: ByteInjector,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          // A pull that enqueues nothing is not called again: read on while the injector holds
+          // everything (a possible tag split across chunks).
+          for (;;) {
+            const next = await reader.read();
+            if (next.done) {
+              const rest = injector.flush();
+              if (rest.length > 0) controller.enqueue(rest);
+              controller.close();
+              return;
+            }
+            const out = injector.push(chunkBytes(next.value));
+            if (out.length > 0) {
+              controller.enqueue(out);
+              return;
+            }
+          }
+        } catch (error) {
+          // As a pipe would: a body that cannot be passed on is cancelled at its source.
+          reader.cancel(error).catch(() => {});
+          throw error;
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
     },
-    flush(controller) {
-      const out = injector.flush();
-      if (out.length > 0) controller.enqueue(out);
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /**
@@ -36,15 +66,18 @@ function injectingStream(injector: ByteInjector): TransformStream<unknown, Uint8
  * copy of its headers; when it plans an injection, the result is a new `Response` with the
  * same status and the rewritten copy of the headers (`content-length` removed, `etag` and
  * `last-modified` dropped, `private, no-store` for a user's token), whose body is the original
- * one piped through the byte injector: the first bytes go out before the page has finished,
- * and a `</body>` split across chunks is found. Otherwise (no body, HEAD, not HTML, 204/206,
- * encoded, or the planner declined) it returns `response` itself, untouched. The original
- * response's headers are never changed, so immutable ones (a `fetch()` response's) are fine.
+ * one passed through the byte injector as it is read: the first bytes go out before the page
+ * has finished, and a `</body>` split across chunks is found. Otherwise (no body, HEAD, not
+ * HTML, 204/206, encoded, or the planner declined) it returns `response` itself, untouched. The
+ * original response's headers are never changed, so immutable ones (a `fetch()` response's)
+ * are fine.
  * @example
  * if (outcome.planResponse) return injectIntoResponse(await route(request), outcome.planResponse);
  */
 export function injectIntoResponse(response: Response, planResponse: ResponsePlanner): Response {
-  if (response.body === null) return response;
+  // The status and headers first, the body last: most responses a page's middleware sees are
+  // not HTML, and reading `body` turns a runtime's lightweight response (@hono/node-server's,
+  // made from a string) into a full one with a stream, which then loses its one-write path.
   const headers = new Headers(response.headers);
   let plan: InjectionPlan | undefined;
   try {
@@ -53,8 +86,9 @@ export function injectIntoResponse(response: Response, planResponse: ResponsePla
     plan = undefined;
   }
   if (plan === undefined) return response;
-  const injector = plan.startStream();
-  return new Response(response.body.pipeThrough(injectingStream(injector)), {
+  const body = response.body;
+  if (body === null) return response;
+  return new Response(injectedBody(body, plan.startStream()), {
     status: response.status,
     statusText: response.statusText,
     headers,
