@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../src/tokens/memory-store.js';
 
 const token = (name: string) => ({
@@ -33,6 +33,20 @@ describe('createMemoryStore', () => {
     await store.set('a', token('a'), 5);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await store.get('a')).toBeUndefined();
+  });
+
+  it('sets no timer when an entry is read', async () => {
+    const store = createMemoryStore();
+    await store.set('a', token('a'), 10_000);
+    // A read a millisecond or more after the last one is what lru-cache would time by default.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      expect((await store.get('a'))?.token).toBe('a');
+      expect(setTimer).not.toHaveBeenCalled();
+    } finally {
+      setTimer.mockRestore();
+    }
   });
 
   it('deletes and clears on shutdown', async () => {

@@ -393,8 +393,9 @@ describe('a hostile rev_info from resolveUser, through the engine', () => {
       await uncached.close();
     }
     expect(kinds.filter((kind) => kind === 'identified')).toHaveLength(emu.callCount);
-    // The shifting getters are read once for the engine's fingerprint, then by validation:
-    // `u-shifty` turns invalid at its second read (no call); the others reach DevRev.
+    // The shifting getters are read once to find what the engine remembers of that user, then
+    // copied, and the copy is validated: `u-shifty` turns invalid at its second read (no
+    // call); the others reach DevRev.
     expect(emu.callCount).toBeGreaterThanOrEqual(2);
     for (const call of emu.calls) {
       expect(JSON.stringify(call.revInfo)).not.toMatch(/smuggled|admin/);

@@ -125,9 +125,8 @@ export function samePlain(value: unknown, shape: PlainShape): boolean {
 }
 
 function same(value: unknown, shape: PlainShape): boolean {
-  if (shape instanceof RecordShape) return sameRecord(value, shape);
-  if (shape instanceof ListShape) return sameList(value, shape);
-  return Object.is(value, shape);
+  if (typeof shape !== 'object' || shape === null) return Object.is(value, shape);
+  return shape instanceof RecordShape ? sameRecord(value, shape) : sameList(value, shape);
 }
 
 function sameList(value: unknown, shape: ListShape): boolean {

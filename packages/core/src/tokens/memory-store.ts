@@ -13,7 +13,9 @@ export interface MemoryStoreOptions {
 /**
  * The default {@link TokenStore}: a bounded in-memory LRU with a TTL per entry.
  * Expired entries are dropped when read, never by a timer, so the store never keeps the
- * process alive (lru-cache's `ttlAutopurge` stays off).
+ * process alive (lru-cache's `ttlAutopurge` stays off), and reading one sets no timer either
+ * (`ttlResolution: 0`: the clock is read on each get, instead of being kept for a millisecond
+ * by a timer that a busy server would create and fire a thousand times a second).
  *
  * @example
  * const store = createMemoryStore({ max: 1000 });
@@ -26,6 +28,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TokenStore 
   const cache = new LRUCache<string, CachedToken>({
     max,
     ttlAutopurge: false,
+    ttlResolution: 0,
     allowStale: false,
   });
   return {
