@@ -61,10 +61,14 @@ function ask(child, message) {
 
 /** Starts `server.mjs`; resolves once it printed its port. */
 export async function startServer(options) {
-  const { framework, scenario, endpoint, scriptSrc, timeoutMs, timing, core, profileDir } = options;
+  const { framework, scenario, setup, endpoint, scriptSrc, timeoutMs, timing, core, profileDir } =
+    options;
+  const { windowGc = true } = options;
   const args = ['--framework', framework, '--scenario', scenario, '--endpoint', endpoint];
+  if (setup !== undefined) args.push('--setup', setup);
   args.push('--script-src', scriptSrc, '--timeout-ms', String(timeoutMs));
   if (timing) args.push('--timing');
+  if (!windowGc) args.push('--no-window-gc');
   if (profileDir) args.push('--profile', profileDir);
   const child = fork('server.mjs', args, core);
   let out = '';
@@ -95,15 +99,18 @@ export async function startServer(options) {
 }
 
 /**
- * `start(framework, scenario, name, { timeoutMs, timing })` for servers that use `emulator` as
- * DevRev, pinned to `core`; with `profileDir`, each profiles into `<profileDir><name>`.
+ * `start(framework, scenario, name, { timeoutMs, timing, setup, windowGc })` for servers that
+ * use `emulator` as DevRev, pinned to `core`; with `profileDir`, each profiles into
+ * `<profileDir><name>`.
  */
 export const serverStarter =
   ({ emulator, core, profileDir }) =>
-  (framework, scenario, name, { timeoutMs = 2000, timing = false } = {}) =>
+  (framework, scenario, name, { timeoutMs = 2000, timing = false, setup, windowGc } = {}) =>
     startServer({
       framework,
       scenario,
+      setup,
+      windowGc,
       endpoint: emulator.endpoint,
       scriptSrc: emulator.scriptSrc,
       timeoutMs,

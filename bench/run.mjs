@@ -2,7 +2,8 @@
 // plug-session's benchmark orchestrator (`pnpm bench`, or `node bench/run.mjs` after
 // `pnpm build`). Flags: --quick (about a minute), --only express,koa, --json out.json,
 // --profile (each server's measured windows are CPU-profiled into
-// bench/profiles/<framework>-<config>/window-N.cpuprofile; read them with profile.mjs), --no-pin.
+// bench/profiles/<framework>-<config>/window-N.cpuprofile; read them with profile.mjs), --no-pin,
+// --no-pages (without the pages suite: issue 18's outside setup on every alphabet and body).
 // Progress goes to stderr; the markdown report to stdout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,9 +12,9 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '@plug-session/emulator';
 import { coreLayout, serverStarter, startLoad } from './procs.mjs';
 import { renderReport } from './report.mjs';
-import { breakerSuite, throughputSuite, upstreamSuite } from './suites.mjs';
+import { breakerSuite, pagesSuite, throughputSuite, upstreamSuite } from './suites.mjs';
 
-const FRAMEWORKS = ['express', 'fastify', 'koa'];
+const FRAMEWORKS = ['express', 'fastify', 'koa', 'hono'];
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -21,6 +22,7 @@ const { values: flags } = parseArgs({
     json: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    'no-pages': { type: 'boolean', default: false },
   },
 });
 const frameworks = flags.only ? flags.only.split(',').map((name) => name.trim()) : FRAMEWORKS;
@@ -31,9 +33,24 @@ for (const name of frameworks) {
 // machine more, shorter, paired rounds give steadier medians than a few long ones. The quick
 // pass is a smoke test of the whole suite (one round and no warm-up round, 2 000 requests in
 // scenario 7).
+// The pages suite measures six pages × three configurations per round: shorter windows.
 const timing = flags.quick
-  ? { warmup: 0, measure: 0.5, breaker: 0.5, rounds: 1, upstreamRequests: 2000 }
-  : { warmup: 2, measure: 1.25, breaker: 2, rounds: 8, upstreamRequests: 10_000 };
+  ? {
+      warmup: 0,
+      measure: 0.5,
+      breaker: 0.5,
+      rounds: 1,
+      upstreamRequests: 2000,
+      pages: { warmup: 0, measure: 0.5, rounds: 1 },
+    }
+  : {
+      warmup: 2,
+      measure: 1.25,
+      breaker: 2,
+      rounds: 8,
+      upstreamRequests: 10_000,
+      pages: { warmup: 1, measure: 1, rounds: 6 },
+    };
 
 function machine() {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
@@ -77,6 +94,7 @@ const results = {
   roundSets: true,
   timing,
   throughput: {},
+  pages: {},
   upstream: {},
   breaker: {},
 };
@@ -84,6 +102,10 @@ try {
   for (const framework of frameworks) {
     log(`${framework}: throughput (scenarios 1-6)`);
     results.throughput[framework] = await throughputSuite(ctx, framework);
+    if (!flags['no-pages']) {
+      log(`${framework}: the 10 KB page in three alphabets, string and Buffer (outside setup)`);
+      results.pages[framework] = await pagesSuite(ctx, framework);
+    }
     log(`${framework}: upstream efficiency (scenario 7)`);
     results.upstream[framework] = await upstreamSuite(ctx, framework);
     log(`${framework}: DevRev hanging (scenario 8)`);

@@ -1,6 +1,6 @@
 // One measured server, a process of its own: `node server.mjs --framework express --scenario
-// inject --endpoint URL --script-src URL [--timeout-ms 2000] [--timing]` (apps.mjs has the
-// routes and scenarios). Prints `{"port":N,"pid":N}` as one JSON line once listening.
+// inject --endpoint URL --script-src URL [--setup today|outside] [--timeout-ms 2000]
+// [--timing] [--no-window-gc]` (apps.mjs has the routes, scenarios and setups). Prints `{"port":N,"pid":N}` as one JSON line once listening.
 //
 // RSS: sampled with `process.memoryUsage.rss()` every 50 ms. Over IPC, `{cmd:'window'}` starts
 // a measured window and `{cmd:'stats'}` answers the window's max sampled RSS (with the heap
@@ -13,24 +13,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { apps, SCENARIOS } from './apps.mjs';
+import { apps, SCENARIOS, SETUPS } from './apps.mjs';
 
 const { values: args } = parseArgs({
   options: {
     framework: { type: 'string' },
     scenario: { type: 'string' },
+    setup: { type: 'string', default: 'today' },
     endpoint: { type: 'string', default: 'http://127.0.0.1:9/internal/auth-tokens.create' },
     'script-src': { type: 'string', default: 'http://127.0.0.1:9/static/plug.js' },
     'timeout-ms': { type: 'string', default: '2000' },
     // Time from a request's arrival to its route handler (what the middleware held it for).
     timing: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    // No full collection at the start of each window: the heap carries over, as in a server
+    // measured from outside, and a window pays for the major collections its load causes.
+    'no-window-gc': { type: 'boolean', default: false },
   },
 });
 if (!SCENARIOS.includes(args.scenario)) throw new Error(`unknown scenario ${args.scenario}`);
+if (!SETUPS.includes(args.setup)) throw new Error(`unknown setup ${args.setup}`);
 if (!(args.framework in apps)) throw new Error(`unknown framework ${args.framework}`);
 
 /** onError calls by code, e.g. `{ TIMEOUT: 3 }`. */
@@ -55,7 +60,12 @@ const reached = (raw) => {
   if (raw[ARRIVED] !== undefined) held.push(performance.now() - raw[ARRIVED]);
 };
 
-const server = await apps[args.framework]({ scenario: args.scenario, plugOptions, reached });
+const server = await apps[args.framework]({
+  scenario: args.scenario,
+  setup: args.setup,
+  plugOptions,
+  reached,
+});
 // The footprint of the loaded code before any request: what a scenario costs at rest.
 const rssAtListen = process.memoryUsage.rss();
 let served = 0; // requests in the window, counted here: CPU time per request needs no load figure
@@ -75,9 +85,18 @@ let windowStart = performance.now();
 // GC pauses in the window: what found the fourth round's fix (an allocation pattern that made
 // requests survive scavenges shows here before it shows anywhere else).
 let gcMs = 0;
+let majorGcMs = 0;
+let majorGcs = 0;
 new PerformanceObserver((list) => {
   // Reported after the fact: the full collection that starts a window comes in after it began.
-  for (const entry of list.getEntries()) if (entry.startTime >= windowStart) gcMs += entry.duration;
+  for (const entry of list.getEntries()) {
+    if (entry.startTime < windowStart) continue;
+    gcMs += entry.duration;
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      majorGcMs += entry.duration;
+      majorGcs++;
+    }
+  }
 }).observe({ entryTypes: ['gc'] });
 const sample = () => {
   const rss = process.memoryUsage.rss();
@@ -126,7 +145,7 @@ process.on('message', async (message) => {
   if (message.cmd === 'window') {
     // A full collection first, so that what the warm-up or the previous window left for the
     // collector does not count as this window's peak: the peak is what this load needs.
-    globalThis.gc?.();
+    if (!args['no-window-gc']) globalThis.gc?.();
     if (args.profile) await startProfile();
     maxRss = 0;
     atPeak = undefined;
@@ -136,6 +155,8 @@ process.on('message', async (message) => {
     onErrors = {};
     sample();
     gcMs = 0;
+    majorGcMs = 0;
+    majorGcs = 0;
     windowCpu = process.cpuUsage();
     windowStart = performance.now();
     process.send({ cmd: 'window' });
@@ -156,6 +177,9 @@ process.on('message', async (message) => {
       // Kernel time (system) is mostly loopback sends and wake-ups; user time is the code's.
       userCpuPerRequest: served > 0 ? cpu.user / served : undefined,
       gcPerRequest: served > 0 ? (gcMs * 1000) / served : undefined,
+      // Of which major (mark-compact) collections, and how many there were.
+      majorGcPerRequest: served > 0 ? (majorGcMs * 1000) / served : undefined,
+      majorGcs,
       served,
       held: quantiles(held),
       onErrors,

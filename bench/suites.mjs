@@ -1,6 +1,7 @@
 // The measured suites. Each takes a context { emulator, load, startServer, timing, log } and
 // returns plain data for report.mjs.
 import { mountsPlugSession } from './apps.mjs';
+import { PAGES_10K } from './pages.mjs';
 
 /** The configurations of one framework: a scenario of server.mjs and the page it is asked for. */
 export function configsFor(framework) {
@@ -102,6 +103,50 @@ export async function throughputSuite(ctx, framework) {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
   return { configs, samples };
+}
+
+/** The configurations of the pages suite, bare first: every ratio is against it. */
+export const PAGE_SCENARIOS = ['bare', 'plug', 'inject'];
+/** The outside setup's users: 50, one per connection at any moment. */
+const OUTSIDE_USERS = 50;
+
+/**
+ * Issue 18's outside setup (apps.mjs) on every 10 KB page: each alphabet, sent as a string and
+ * as a Buffer, by bare, plug-session with a cached token, and plug-session with injection; 50
+ * connections, 50 users. One server per configuration for the whole suite; each round measures
+ * every page, its configurations in rotating order (round 0, the warm-up, is not kept).
+ */
+export async function pagesSuite(ctx, framework) {
+  const servers = new Map();
+  const samples = Object.fromEntries(
+    PAGES_10K.map(({ path }) => [path, Object.fromEntries(PAGE_SCENARIOS.map((s) => [s, []]))]),
+  );
+  try {
+    const start = async (scenario) => {
+      const name = `${framework}-pages-${scenario}`;
+      servers.set(scenario, await ctx.startServer(framework, scenario, name, { setup: 'outside' }));
+    };
+    await Promise.all(PAGE_SCENARIOS.map(start));
+    for (const scenario of PAGE_SCENARIOS) {
+      if (mountsPlugSession(scenario)) await warmCache(ctx, servers.get(scenario).url);
+    }
+    const { warmup, measure: seconds, rounds } = ctx.timing.pages;
+    for (let round = warmup > 0 ? 0 : 1; round <= rounds; round++) {
+      for (const { path } of PAGES_10K) {
+        for (const scenario of rotated(PAGE_SCENARIOS, round)) {
+          const duration = round === 0 ? warmup : seconds;
+          const spec = { path, connections: 50, duration, users: OUTSIDE_USERS };
+          const result = await measure(ctx, servers.get(scenario), spec);
+          if (round > 0) samples[path][scenario].push(result);
+        }
+      }
+      ctx.log(`${framework} pages round ${round || 'warm-up'} done`);
+    }
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+  }
+  const pages = PAGES_10K.map(({ path, alphabet, kind }) => ({ path, alphabet, kind }));
+  return { setup: 'outside', users: OUTSIDE_USERS, scenarios: PAGE_SCENARIOS, pages, samples };
 }
 
 /** Scenario 7: 100 distinct users, 10 000 requests (quick: 2 000) at 50 connections, cold cache. */
