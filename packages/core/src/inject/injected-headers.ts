@@ -26,7 +26,7 @@ export function privateNoStore(value: HeaderValue): string {
 
 /**
  * The header changes an injected body needs: `content-length` set to `length` (removed for a
- * stream, whose length is unknown), `etag` and `last-modified` removed (they described the
+ * stream, whose length is unknown, and for a body its host will measure), `etag` and `last-modified` removed (they described the
  * original bytes), and for a page that carries a user's session token a private, no-store
  * `cache-control`, so that no shared cache can serve one user's token to another.
  */

@@ -24,8 +24,12 @@ export interface InjectionPlan {
    * etag, last-modified, cache-control), or `undefined` when the page is left alone (it
    * already loads plug.js), with headers untouched. A string body (UTF-8) comes back a
    * string, bytes come back as the runtime's bytes (Node's buffers from the Node build).
+   * `hostMeasures`: the host measures a string body itself and sets its `content-length`
+   * (Koa's body setter, Fastify's end of `onSend`), so the header is removed for it to set,
+   * rather than the string being measured twice (a two-byte page's UTF-8 length is a whole
+   * pass over it).
    */
-  injectBody(body: string | Uint8Array): string | Uint8Array | undefined;
+  injectBody(body: string | Uint8Array, hostMeasures?: boolean): string | Uint8Array | undefined;
   /**
    * {@link InjectionPlan.injectBody} for bytes, without copying the page: the page's head,
    * the snippet and the page's tail, to be written in that order.
@@ -66,13 +70,14 @@ export interface InjectionPlanInput {
 export function createInjectionPlan(input: InjectionPlanInput): InjectionPlan {
   const { snippet, scriptSrc, identified, headers, bytes } = input;
   return {
-    injectBody(body) {
+    injectBody(body, hostMeasures = false) {
       const out =
         typeof body === 'string'
           ? injectHtml(body, snippet.text, scriptSrc, bytes)
           : injectHtml(body, snippet.bytes, scriptSrc, bytes);
       if (out === undefined) return undefined;
-      const length = typeof out === 'string' ? bytes.utf8Length(out) : out.length;
+      let length: number | undefined = out.length;
+      if (typeof out === 'string') length = hostMeasures ? undefined : bytes.utf8Length(out);
       rewriteInjectedHeaders(headers, { identified, length });
       return out;
     },

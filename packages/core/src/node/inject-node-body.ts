@@ -17,7 +17,8 @@ const isWebReadable = (body: object): body is ReadableStream =>
  * at once; a Node readable stream, then a Web `ReadableStream` (as a Node one) through the
  * streaming injector; anything else (JSON objects, `null`) is left alone.
  * `plan` is asked only for a body that could be a page. Returns the new body, or `undefined`
- * to keep the one given. `onStreamFailure`: see {@link injectNodeStream}.
+ * to keep the one given. A new string body's `content-length` is left to the framework, which
+ * sets it from the body it sends. `onStreamFailure`: see {@link injectNodeStream}.
  * @example
  * const body = injectNodeBody(ctx.body, () => planResponse(ctx.status, headers));
  * if (body !== undefined) ctx.body = body;
@@ -28,7 +29,8 @@ export function injectNodeBody(
   onStreamFailure?: (error: Error) => void,
 ): string | Buffer | Readable | undefined {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const out = plan()?.injectBody(body);
+    // Koa's body setter and Fastify's end of onSend measure a string body themselves.
+    const out = plan()?.injectBody(body, true);
     // Koa and Fastify take only a Buffer as bytes (a plain Uint8Array would be sent as JSON).
     return typeof out === 'object' ? asBuffer(out) : out;
   }
