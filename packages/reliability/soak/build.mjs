@@ -35,12 +35,17 @@ export async function buildSoak() {
     target: 'node20',
     sourcemap: 'inline',
     logLevel: 'warning',
-    alias: Object.fromEntries(
-      ['core', 'emulator', 'express', 'fastify', 'koa'].map((name) => [
-        `@plug-session/${name}`,
-        source(name),
-      ]),
-    ),
+    alias: {
+      ...Object.fromEntries(
+        ['core', 'emulator', 'express', 'fastify', 'koa'].map((name) => [
+          `@plug-session/${name}`,
+          source(name),
+        ]),
+      ),
+      // The Node adapters import core's Node build by its subpath; an alias of the package
+      // alone would append the subpath to the source file's path.
+      '@plug-session/core/node': source('core'),
+    },
     // The frameworks and undici are this package's own dependencies, loaded as installed;
     // everything else (the packages' sources and their dependencies) is bundled.
     external: ['express', 'fastify', 'koa', 'undici'],
