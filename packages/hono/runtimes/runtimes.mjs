@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForWorkers, PACKAGE_DIR } from '../scripts/bundle-for-workers.mjs';
+import { bundleForWorkers } from '../../../scripts/bundle-for-workers.mjs';
+
+/** packages/hono: bare imports (`hono`, `@plug-session/hono`) resolve from here. */
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -42,7 +45,10 @@ function miniflarePrefix() {
  * it to a temporary folder for Miniflare.
  */
 async function bundleWorker() {
-  const { code, metafile, needsNode } = await bundleForWorkers({ entry: here('worker.mjs') });
+  const { code, metafile, needsNode } = await bundleForWorkers({
+    dir: PACKAGE_DIR,
+    entry: here('worker.mjs'),
+  });
   if (needsNode.length > 0) {
     throw new Error(`the Worker bundle needs nodejs_compat:\n  ${needsNode.join('\n  ')}`);
   }

@@ -2,7 +2,7 @@
 // `MINIFLARE_PREFIX=<dir> node serve-workerd.mjs <bundle.mjs>`, where <dir> is where
 // `npm install --prefix <dir> miniflare@4` put Miniflare (it is not a workspace dependency,
 // so that installing the workspace does not download workerd) and <bundle.mjs> is worker.mjs
-// as check.mjs bundles it (../scripts/bundle-for-workers.mjs). The app's environment variables
+// as check.mjs bundles it (the root scripts/bundle-for-workers.mjs). The app's environment variables
 // become the Worker's bindings.
 // No compatibility flags: the adapter must run without nodejs_compat.
 import { createRequire } from 'node:module';

@@ -8,8 +8,12 @@
 //   node packages/hono/scripts/bundle-size.mjs      (after `pnpm build`)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { bundleForWorkers, PACKAGE_DIR } from './bundle-for-workers.mjs';
+import { bundleForWorkers } from '../../../scripts/bundle-for-workers.mjs';
+
+/** packages/hono: bare imports (`hono`, `@plug-session/hono`) resolve from here. */
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 const HELLO = "app.get('/', (c) => c.html('<!doctype html><body><h1>Hello</h1></body>'));";
 const WITH_PLUG_SESSION = `
@@ -68,8 +72,12 @@ function bytesByPackage(metafile) {
 }
 
 async function main() {
-  const full = await bundleForWorkers({ contents: WITH_PLUG_SESSION, minify: true });
-  const bare = await bundleForWorkers({ contents: WITHOUT, minify: true });
+  const full = await bundleForWorkers({
+    dir: PACKAGE_DIR,
+    contents: WITH_PLUG_SESSION,
+    minify: true,
+  });
+  const bare = await bundleForWorkers({ dir: PACKAGE_DIR, contents: WITHOUT, minify: true });
   if (full.needsNode.length > 0) {
     throw new Error(`the Worker bundle needs nodejs_compat:\n  ${full.needsNode.join('\n  ')}`);
   }

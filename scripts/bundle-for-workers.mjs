@@ -2,16 +2,12 @@
 // neutral, Wrangler's `workerd`, `worker` and `browser` export conditions), so that
 // @plug-session/core's web build is the one bundled, and tells what in it would need the
 // nodejs_compat flag: an import of a Node built-in (static or dynamic) or undici, a free
-// reference to the global `Buffer`, a call to `require(`. Same rules as core's
-// scripts/check-web-bundle.mjs, applied here to everything a Hono Worker bundles.
+// reference to the global `Buffer`, a call to `require(`. Core's scripts/check-web-bundle.mjs
+// applies it to core's web build, packages/hono's scripts to a whole Hono Worker.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-
-/** packages/hono: bare imports (`hono`, `@plug-session/hono`) resolve from here. */
-export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const builtins = builtinModules.filter((name) => !name.startsWith('_')).map(escapeRegExp);
@@ -23,14 +19,15 @@ const REQUIRE = '__plug_session_forbidden_require__';
 
 /**
  * One ES module holding the entry and everything it imports, and what in it needs Node.
- * @param {{ entry?: string, contents?: string, minify?: boolean }} input a file, or source text
- *   resolved from packages/hono
+ * @param {{ dir: string, entry?: string, contents?: string, minify?: boolean }} input the
+ *   package directory that bare imports resolve from (and the metafile's paths are relative
+ *   to), and a file or source text
  * @returns {Promise<{ code: string, metafile: import('esbuild').Metafile, needsNode: string[] }>}
  *   `needsNode` is empty when the bundle runs on Workers without nodejs_compat
  * @example
- * const { needsNode } = await bundleForWorkers({ contents: "export * from '@plug-session/hono';" });
+ * const { needsNode } = await bundleForWorkers({ dir, contents: "export * from '@plug-session/hono';" });
  */
-export async function bundleForWorkers({ entry, contents, minify = false }) {
+export async function bundleForWorkers({ dir, entry, contents, minify = false }) {
   const needsNode = [];
   const guard = {
     name: 'node-only-imports',
@@ -41,17 +38,17 @@ export async function bundleForWorkers({ entry, contents, minify = false }) {
       });
     },
   };
-  const result = await build({ ...options({ entry, contents, minify }), plugins: [guard] }).catch(
-    (error) => {
-      throw new Error(`esbuild could not bundle it for Workers:\n  ${describe(error.errors)}`);
-    },
-  );
+  const result = await build({
+    ...options({ dir, entry, contents, minify }),
+    plugins: [guard],
+  }).catch((error) => {
+    throw new Error(`esbuild could not bundle it for Workers:\n  ${describe(error.errors)}`);
+  });
   const code = result.outputFiles[0].text;
   const inputsWith = (text) =>
     Object.keys(result.metafile.inputs)
       .filter(
-        (file) =>
-          file !== 'worker.mjs' && readFileSync(join(PACKAGE_DIR, file), 'utf8').includes(text),
+        (file) => file !== 'worker.mjs' && readFileSync(join(dir, file), 'utf8').includes(text),
       )
       .join(', ') || 'a dependency';
   if (code.includes(BUFFER))
@@ -73,12 +70,12 @@ function describe(errors = []) {
   return lines.join('\n  ');
 }
 
-function options({ entry, contents, minify }) {
+function options({ dir, entry, contents, minify }) {
   return {
     ...(entry
       ? { entryPoints: [entry] }
-      : { stdin: { contents, resolveDir: PACKAGE_DIR, sourcefile: 'worker.mjs', loader: 'js' } }),
-    absWorkingDir: PACKAGE_DIR,
+      : { stdin: { contents, resolveDir: dir, sourcefile: 'worker.mjs', loader: 'js' } }),
+    absWorkingDir: dir,
     bundle: true,
     write: false,
     format: 'esm',
