@@ -450,6 +450,27 @@ describe('payloads', () => {
     expect(answer.header('cache-control')).toContain('no-store');
   });
 
+  it('injects a Buffer page, a view into a larger Buffer included, whole and with its new content-length', async () => {
+    const instance = app();
+    await instance.register(plugSession, inject());
+    const bytes = Buffer.from(`<!-- before -->${PAGE}<!-- after -->`);
+    const view = bytes.subarray('<!-- before -->'.length, bytes.length - '<!-- after -->'.length);
+    instance.get('/buffer', async (_request, reply) =>
+      reply.type('text/html').send(Buffer.from(PAGE)),
+    );
+    instance.get('/view', async (_request, reply) => reply.type('text/html').send(view));
+    const base = await listen(instance);
+    for (const path of ['/buffer', '/view']) {
+      const answer = await get(base, path, { 'x-user': 'mia' });
+      expectInjected(answer.text);
+      expect(Number(answer.header('content-length')), path).toBe(answer.body.length);
+      expect(answer.header('transfer-encoding'), path).toBeUndefined();
+      const at = answer.text.indexOf('<script');
+      const end = answer.text.lastIndexOf('</body>');
+      expect(answer.text.slice(0, at) + answer.text.slice(end), path).toBe(PAGE);
+    }
+  });
+
   it('injects a web ReadableStream and a fetch Response', async () => {
     const instance = app();
     await instance.register(plugSession, inject());

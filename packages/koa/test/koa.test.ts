@@ -163,6 +163,19 @@ describe.each([
     expect(snippetIn(res.body, PAGE)).toContain(`"session_token":"${token}"`);
   });
 
+  test('sends an injected Buffer page whole with its new content-length, a view into a larger Buffer too', async () => {
+    const bytes = Buffer.from(`<!-- before -->${PAGE}<!-- after -->`);
+    const view = bytes.subarray('<!-- before -->'.length, bytes.length - '<!-- after -->'.length);
+    const url = await serve(plugSession(options()), (ctx) => {
+      ctx.type = 'html';
+      ctx.body = view;
+    });
+    const res = await get(url);
+    expect(Number(res.headers['content-length'])).toBe(res.body.length);
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    snippetIn(res.body, PAGE);
+  });
+
   test('passes a JSON body untouched', async () => {
     const url = await serve(plugSession(options()), (ctx) => {
       ctx.body = { page: PAGE };
