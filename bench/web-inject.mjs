@@ -113,7 +113,8 @@ async function measure(name, n, make, pageLength) {
     const response = make();
     return drain(remade(response, passedOn(response.body)).body);
   });
-  const inject = () => drain(core.injectIntoResponse(make(), planResponse).body);
+  // `await`: a promise from this build, a Response from builds before the read-ahead.
+  const inject = async () => drain((await core.injectIntoResponse(make(), planResponse)).body);
   const length = await inject();
   if (length <= pageLength) throw new Error(`${name}: no snippet in the output`);
   await time(`${name}, injected`, n, inject);

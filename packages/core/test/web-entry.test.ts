@@ -95,11 +95,10 @@ describe('an engine on the web runtime, running on Node', () => {
       const response = new Response(body, { headers });
       const planResponse = outcome.planResponse;
       if (!planResponse) throw new Error('expected a planner: injectScript is on');
-      const injected = webEntry.injectIntoResponse(response, planResponse);
+      const injected = await webEntry.injectIntoResponse(response, planResponse);
 
       expect(injected).not.toBe(response);
       expect(injected.headers.get('cache-control')).toContain('no-store');
-      expect(injected.headers.has('content-length')).toBe(false);
       const chunks: Uint8Array[] = [];
       const reader = (injected.body as ReadableStream<Uint8Array>).getReader();
       for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -111,6 +110,10 @@ describe('an engine on the web runtime, running on Node', () => {
       expect(text).toMatch(/^<html><body><p>hi<\/p><script src="[^"]+"><\/script><script>/);
       expect(text).toContain(`"session_token":"${token}"`);
       expect(text.endsWith('</script></body></html>')).toBe(true);
+      // The stream was whole at once: the new body's length is known and exact.
+      expect(injected.headers.get('content-length')).toBe(
+        String(new TextEncoder().encode(text).length),
+      );
     } finally {
       await plug.close();
     }

@@ -354,16 +354,25 @@ describe('injectIntoResponse', () => {
       bytes: webBytes,
     });
 
-  /** A body that counts its reads, gives `chunks` one per read, then fails with `error` or ends. */
-  function countedBody(chunks: string[], error?: Error) {
-    const source = { reads: 0, cancelled: [] as unknown[] };
+  /**
+   * A body that counts its reads and gives `chunks` one per read, each at once, then fails with
+   * `error` or ends. With `held`, every read after the first waits for `release()`: a page
+   * still being made.
+   */
+  function countedBody(chunks: string[], options: { error?: Error; held?: boolean } = {}) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const source = { reads: 0, cancelled: [] as unknown[], release };
     const body = new ReadableStream<Uint8Array>(
       {
-        pull(controller) {
+        async pull(controller) {
           source.reads++;
+          if (options.held && source.reads > 1) await released;
           const next = chunks.shift();
           if (next !== undefined) controller.enqueue(encode(next));
-          else if (error) controller.error(error);
+          else if (options.error) controller.error(options.error);
           else controller.close();
         },
         cancel(reason) {
@@ -375,19 +384,29 @@ describe('injectIntoResponse', () => {
     return { body, source };
   }
 
-  it('returns the response itself when it has no body or the planner declines', () => {
+  async function chunksOf(body: ReadableStream<Uint8Array> | null): Promise<string[]> {
+    const chunks: string[] = [];
+    const reader = body!.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      expect(next.value.length).toBeGreaterThan(0);
+      chunks.push(new TextDecoder().decode(next.value));
+    }
+    return chunks;
+  }
+
+  it('resolves to the response itself when it has no body or the planner declines', async () => {
     const calls: number[] = [];
     const counting: ResponsePlanner = (status) => {
       calls.push(status);
       return undefined;
     };
     const empty = new Response(null, { status: 204 });
-    expect(injectIntoResponse(empty, counting)).toBe(empty);
+    expect(await injectIntoResponse(empty, counting)).toBe(empty);
     expect(calls).toEqual([204]);
     // A planner that would inject still leaves a response without a body alone.
     const bodiless = new Response(null, { status: 200, headers: HTML });
     expect(
-      injectIntoResponse(
+      await injectIntoResponse(
         bodiless,
         () =>
           ({
@@ -398,12 +417,13 @@ describe('injectIntoResponse', () => {
       ),
     ).toBe(bodiless);
     const page = new Response(PAGE, { headers: HTML });
-    expect(injectIntoResponse(page, declining)).toBe(page);
+    expect(await injectIntoResponse(page, declining)).toBe(page);
     expect(
-      injectIntoResponse(page, () => {
+      await injectIntoResponse(page, () => {
         throw new Error('planner bug');
       }),
     ).toBe(page);
+    expect(page.bodyUsed).toBe(false);
   });
 
   it('makes a new response with the same status and rewritten headers, leaving the original be', async () => {
@@ -412,14 +432,15 @@ describe('injectIntoResponse', () => {
       statusText: 'Made',
       headers: { ...HTML, etag: '"x"', 'content-length': '15' },
     });
-    const out = injectIntoResponse(original, planning);
+    const out = await injectIntoResponse(original, planning);
     expect(out).not.toBe(original);
     expect([out.status, out.statusText]).toEqual([201, 'Made']);
     expect(out.headers.get('etag')).toBeNull();
-    expect(out.headers.get('content-length')).toBeNull();
     expect(out.headers.get('cache-control')).toBe('private, no-store');
     expect(original.headers.get('etag')).toBe('"x"');
-    expect(await out.text()).toBe(`<body>a${snippet}</body>`);
+    const text = await out.text();
+    expect(text).toBe(`<body>a${snippet}</body>`);
+    expect(out.headers.get('content-length')).toBe(String(encode(text).length));
   });
 
   it('never changes the original response, only a copy of its headers', async () => {
@@ -428,7 +449,7 @@ describe('injectIntoResponse', () => {
       statusText: 'Made',
       headers: { ...HTML, etag: '"x"' },
     });
-    const out = injectIntoResponse(original, (_status, headers) => {
+    const out = await injectIntoResponse(original, (_status, headers) => {
       headers.set('x-planned', 'yes');
       return undefined;
     });
@@ -437,15 +458,28 @@ describe('injectIntoResponse', () => {
     expect(await original.text()).toBe(PAGE);
   });
 
-  it('reads the original body only as the new one is read, and gives no empty chunk', async () => {
+  it('gives a page made whole as one body of exact content-length, read before it resolves', async () => {
     const { body, source } = countedBody(['<body>a</bo', 'd', 'y>', '<p>after</p>']);
-    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(source.reads).toBe(0);
+    const out = await injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    expect(source.reads).toBe(5);
+    const expected = `<body>a${snippet}</body><p>after</p>`;
+    expect(out.headers.get('content-length')).toBe(String(encode(expected).length));
+    expect(await chunksOf(out.body)).toEqual([expected]);
+  });
+
+  it('hands on a page still being made after what it has made, and reads the rest only as the new body is read', async () => {
+    const { body, source } = countedBody(['<body>a</bo', 'd', 'y>', '<p>after</p>'], {
+      held: true,
+    });
+    const out = await injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    // The first chunk was there; the second read waits for the route.
+    expect(source.reads).toBe(2);
+    expect(out.headers.get('content-length')).toBeNull();
     const reader = out.body!.getReader();
-    const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toBe('<body>a');
-    expect(source.reads).toBe(1);
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('<body>a');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(source.reads).toBe(2);
+    source.release();
     const rest: string[] = [];
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       expect(next.value.length).toBeGreaterThan(0);
@@ -454,23 +488,40 @@ describe('injectIntoResponse', () => {
     expect(rest.join('')).toBe(`${snippet}</body><p>after</p>`);
   });
 
+  it('reads ahead at most 64 KiB of a page that is all there, and streams the rest', async () => {
+    const line = `<p>${'x'.repeat(1020)}</p>\n`;
+    const chunks = ['<html><body>', ...Array.from({ length: 200 }, () => line), '</body></html>'];
+    const page = chunks.join('');
+    const { body, source } = countedBody([...chunks]);
+    const out = await injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    expect(source.reads).toBeLessThan(80);
+    expect(out.headers.get('content-length')).toBeNull();
+    const text = (await chunksOf(out.body)).join('');
+    expect(text).toBe(page.replace('</body></html>', `${snippet}</body></html>`));
+  });
+
   it('cancels the original body with the reason the new one is cancelled with', async () => {
-    const { body, source } = countedBody(['<html><body>first', '<p>never read</p>']);
-    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
+    const { body, source } = countedBody(['<html><body>first', '<p>never read</p>'], {
+      held: true,
+    });
+    const out = await injectIntoResponse(new Response(body, { headers: HTML }), planning);
     const reader = out.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('<html><body>first');
     await reader.cancel('client went away');
     expect(source.cancelled).toEqual(['client went away']);
-    expect(source.reads).toBe(1);
+    expect(source.reads).toBe(2);
   });
 
-  it("fails the new body with the original body's error", async () => {
+  it("fails the new body with the original body's error, after what came before it", async () => {
     const failure = new Error('the route failed mid-page');
-    const { body } = countedBody(['<html><body>first'], failure);
-    const out = injectIntoResponse(new Response(body, { headers: HTML }), planning);
-    const reader = out.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe('<html><body>first');
-    await expect(reader.read()).rejects.toBe(failure);
+    for (const held of [false, true]) {
+      const { body, source } = countedBody(['<html><body>first'], { error: failure, held });
+      const out = await injectIntoResponse(new Response(body, { headers: HTML }), planning);
+      const reader = out.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe('<html><body>first');
+      source.release();
+      await expect(reader.read()).rejects.toBe(failure);
+    }
   });
 });
 

@@ -43,7 +43,7 @@ async function carryOut(c: Context, next: Next, outcome: RequestOutcome) {
   c.set('plugSessionToken', outcome.token);
   await next();
   if (outcome.planResponse === undefined) return;
-  const injected = injectIntoResponse(c.res, outcome.planResponse);
+  const injected = await injectIntoResponse(c.res, outcome.planResponse);
   if (injected === c.res) return;
   // Hono's `c.res` setter copies the old response's headers onto a new one (the content-length,
   // etag and cache-control the plan rewrote among them) unless `c.res` is cleared first.
