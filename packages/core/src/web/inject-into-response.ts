@@ -1,5 +1,6 @@
 import type { ResponsePlanner } from '../engine/plug-session-types.js';
 import type { ByteInjector, InjectionPlan } from '../inject/injection-plan.js';
+import { webBytes } from '../inject/web-bytes.js';
 import { webHeaders } from './web-headers.js';
 
 type Read = Awaited<ReturnType<ReadableStreamDefaultReader<unknown>['read']>>;
@@ -30,17 +31,6 @@ function chunkBytes(chunk: unknown): Uint8Array {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new TypeError('a response body stream gave a chunk that is neither bytes nor text');
-}
-
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** What was read of the original body before the response is handed on. */
@@ -97,7 +87,7 @@ function injectedBody(
     {
       async pull(controller) {
         if (out.length > 0) {
-          controller.enqueue(joined(out));
+          for (const bytes of out) controller.enqueue(bytes);
           out = [];
           return;
         }
@@ -175,7 +165,8 @@ export async function injectIntoResponse(
   if (ahead.done) {
     // The whole page: injected at once, with its exact content-length (or, when it already
     // loads scriptSrc, left as it was, headers included).
-    const whole = ahead.chunks.length === 0 ? new Uint8Array(0) : joined(ahead.chunks);
+    const { chunks } = ahead;
+    const whole = chunks.length === 1 ? chunks[0]! : webBytes.concat(chunks);
     // Bytes of a response body or made here: never a view of a SharedArrayBuffer.
     const page = (plan.injectBody(whole) ?? whole) as Uint8Array<ArrayBuffer>;
     return new Response(page, init);
