@@ -63,6 +63,21 @@ describe('injection into every kind of Hono body', () => {
     expect(s.errors).toEqual([]);
   });
 
+  test('sends a page the route made whole as one body of exact content-length, not chunked', async () => {
+    const bytes = encoder.encode(PAGE);
+    const app = new Hono();
+    app.use(s.plugSession());
+    app.get('/string', (c) => c.html(PAGE));
+    app.get('/uint8array', (c) => c.body(bytes, 200, { 'content-type': HTML }));
+    app.get('/stream', (c) => c.body(streamOf(cutAt(PAGE, 5, 40)), 200, { 'content-type': HTML }));
+    const url = await s.serve(app);
+    for (const path of ['/string', '/uint8array', '/stream']) {
+      const reply = await expectInjected(url, path);
+      expect(reply.headers['content-length'], path).toBe(String(reply.body.length));
+      expect(reply.headers['transfer-encoding'], path).toBeUndefined();
+    }
+  });
+
   test('injects before the last </body> when the tag is split across chunks, at every byte', async () => {
     const body = encoder.encode(PAGE).length - encoder.encode('</body></html>').length;
     const app = new Hono();
